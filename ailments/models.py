@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+def split_lines(text: str) -> list[str]:
+    """The non-empty lines of a text field edited as "one item per line"."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class AilmentQuerySet(models.QuerySet):
+    def published(self) -> AilmentQuerySet:
+        return self.filter(is_published=True)
+
+    def visible_to(self, user) -> AilmentQuerySet:
+        return self if user.is_staff else self.published()
+
+    def with_remedy_counts(self) -> AilmentQuerySet:
+        """Annotate `remedy_count`: published evidence pages of published remedies."""
+        return self.annotate(
+            remedy_count=models.Count(
+                "evidence_pages",
+                filter=models.Q(
+                    evidence_pages__is_published=True,
+                    evidence_pages__remedy__is_published=True,
+                ),
+            )
+        )
+
+
+class Ailment(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    synonyms = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Other names people search for, one per line.",
+    )
+    description = models.TextField(max_length=5000)
+    red_flags = models.TextField(
+        max_length=5000,
+        help_text=(
+            "Signs that mean “seek urgent care now”, one per line. They are shown "
+            "first on every remedy page for this ailment."
+        ),
+    )
+    is_published = models.BooleanField("published", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AilmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("ailments:ailment_detail", args=[self.slug])
+
+    @property
+    def red_flag_list(self) -> list[str]:
+        return split_lines(self.red_flags)
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return split_lines(self.synonyms)

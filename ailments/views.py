@@ -1,0 +1,33 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from .models import Ailment
+
+PER_PAGE = 20
+ORDERS = {"best": "Best supported", "votes": "Most voted"}
+
+
+def ailment_list(request):
+    ailments = Ailment.objects.published().with_remedy_counts().order_by("name")
+    ctx = {"page_obj": Paginator(ailments, PER_PAGE).get_page(request.GET.get("page"))}
+    return render(request, "ailments/ailment_list.html", ctx)
+
+
+def ailment_detail(request, slug):
+    ailment = get_object_or_404(Ailment.objects.visible_to(request.user), slug=slug)
+    order = request.GET.get("order")
+    if order not in ORDERS:
+        order = "best"
+    pages = (
+        ailment.evidence_pages.published()
+        .select_related("remedy__category")
+        .with_citation_counts()
+        .ranked(order)
+    )
+    ctx = {
+        "ailment": ailment,
+        "page_obj": Paginator(pages, PER_PAGE).get_page(request.GET.get("page")),
+        "order": order,
+        "orders": ORDERS,
+    }
+    return render(request, "ailments/ailment_detail.html", ctx)

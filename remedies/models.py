@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from ailments.models import split_lines
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Up and down votes, and the effectiveness shown for them."""
+
+    up: int
+    down: int
+
+    @property
+    def total(self) -> int:
+        return self.up + self.down
+
+    @property
+    def is_rated(self) -> bool:
+        return self.total > 0
+
+    @property
+    def percent(self) -> int | None:
+        """Up votes as a whole percent of all votes, rounded half up; None when unrated."""
+        if not self.total:
+            return None
+        return (200 * self.up + self.total) // (2 * self.total)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.up + other.up, self.down + other.down)
+
+
+def pooled_tally(pages) -> Tally:
+    """All the votes of the given evidence pages together."""
+    return sum((page.tally for page in pages), Tally(0, 0))
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RemedyQuerySet(models.QuerySet):
+    def published(self) -> RemedyQuerySet:
+        return self.filter(is_published=True)
+
+    def visible_to(self, user) -> RemedyQuerySet:
+        """Editors preview drafts; everyone else sees published remedies only."""
+        return self if user.is_staff else self.published()
+
+    def with_stats(self) -> RemedyQuerySet:
+        """Annotate pooled tallies and condition count over published evidence pages."""
+        live = models.Q(
+            evidence_pages__is_published=True,
+            evidence_pages__ailment__is_published=True,
+        )
+        return self.select_related("category").annotate(
+            condition_count=models.Count("evidence_pages", filter=live),
+            pooled_up=models.functions.Coalesce(
+                models.Sum("evidence_pages__votes_up", filter=live), 0
+            ),
+            pooled_down=models.functions.Coalesce(
+                models.Sum("evidence_pages__votes_down", filter=live), 0
+            ),
+        )
+
+
+class Remedy(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="remedies"
+    )
+    synonyms = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="Other names people search for, one per line.",
+    )
+    what_it_is = models.TextField("what it is", max_length=5000)
+    how_it_works = models.TextField("how it works", max_length=5000)
+    why_it_matters = models.TextField("why it’s important", max_length=5000)
+    considerations = models.TextField(max_length=5000)
+    safety_rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="1 (serious risks for many people) to 10 (very safe for most people). "
+        "Leave empty when not yet rated.",
+    )
+    safety_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the safety rating rests on, in one sentence.",
+    )
+    is_published = models.BooleanField("published", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RemedyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "remedies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(safety_rating__isnull=True)
+                | models.Q(safety_rating__gte=1, safety_rating__lte=10),
+                name="remedy_safety_rating_1_to_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("remedies:remedy_detail", args=[self.slug])
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return split_lines(self.synonyms)
+
+    @property
+    def pooled(self) -> Tally:
+        """All votes across its ailments. Needs `with_stats()`."""
+        return Tally(self.pooled_up, self.pooled_down)
+
+
+class Study(models.Model):
+    class Kind(models.TextChoices):
+        GUIDELINE = "guideline", "Clinical guideline"
+        REVIEW = "review", "Systematic review or meta-analysis"
+        TRIAL = "trial", "Randomised trial"
+        OBSERVATIONAL = "observational", "Observational study"
+        EXPERT = "expert", "Expert opinion"
+
+    key = models.SlugField(
+        max_length=80, unique=True, help_text="A short stable identifier."
+    )
+    title = models.CharField(max_length=400)
+    publisher = models.CharField("publisher or journal", max_length=200)
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    url = models.URLField("URL", max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    pmid = models.CharField("PMID", max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name_plural = "studies"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher}, {self.year})"
+
+    @property
+    def link(self) -> str:
+        """Where a reader can find it: the DOI resolver, PubMed, or the URL."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url
+
+
+class EvidencePageQuerySet(models.QuerySet):
+    def published(self) -> EvidencePageQuerySet:
+        """Pages a visitor may see: the page, its remedy and its ailment all published."""
+        return self.filter(
+            is_published=True, remedy__is_published=True, ailment__is_published=True
+        )
+
+    def visible_to(self, user) -> EvidencePageQuerySet:
+        return self if user.is_staff else self.published()
+
+    def with_citation_counts(self) -> EvidencePageQuerySet:
+        return self.annotate(citation_count=models.Count("citations"))
+
+    def ranked(self, order: str = "best") -> EvidencePageQuerySet:
+        """Best supported first (Wilson lower bound), or most voted first."""
+        if order == "votes":
+            return self.order_by("-votes_total", "-score", "remedy__name")
+        return self.order_by("-score", "-votes_total", "remedy__name")
+
+
+class EvidencePage(models.Model):
+    """What is known about one remedy for one ailment."""
+
+    class Grade(models.TextChoices):
+        A = "A", "A: consistent evidence from guidelines or several good trials"
+        B = "B", "B: moderate evidence from some good trials"
+        C = "C", "C: limited or mixed evidence"
+        D = "D", "D: expert opinion or very weak evidence only"
+        INSUFFICIENT = "I", "Insufficient evidence to judge"
+
+    remedy = models.ForeignKey(
+        Remedy, on_delete=models.CASCADE, related_name="evidence_pages"
+    )
+    ailment = models.ForeignKey(
+        "ailments.Ailment", on_delete=models.PROTECT, related_name="evidence_pages"
+    )
+    summary = models.CharField(
+        max_length=400, help_text="One or two sentences for cards."
+    )
+    why_it_works = models.TextField(
+        max_length=10000, help_text="Paragraphs, blank line between."
+    )
+    how_to_intro = models.TextField("before the steps", max_length=2000, blank=True)
+    how_to_outro = models.TextField("after the steps", max_length=2000, blank=True)
+    red_flags = models.TextField(
+        max_length=5000,
+        blank=True,
+        help_text="Red flags for this remedy and ailment, one per line, "
+        "shown after the ailment’s own.",
+    )
+    warnings = models.TextField(
+        max_length=5000,
+        blank=True,
+        help_text="When to stop, who needs a modified plan, when to get help; one per line.",
+    )
+    grade = models.CharField("evidence grade", max_length=1, choices=Grade.choices)
+    studies = models.ManyToManyField(
+        Study, through="Citation", related_name="evidence_pages"
+    )
+    is_published = models.BooleanField("published", default=False)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    reviewed_by = models.CharField(max_length=120, blank=True)
+
+    # Tallies of the votes app's rows, kept here so no page counts vote rows.
+    # Only votes.services writes them, in the same transaction as the votes.
+    votes_up = models.PositiveIntegerField(default=0, editable=False)
+    votes_down = models.PositiveIntegerField(default=0, editable=False)
+    votes_total = models.PositiveIntegerField(default=0, editable=False)
+    # Lower bound of the 95% Wilson score interval of votes_up / votes_total:
+    # the ailment page's ranking, stored so it can be indexed.
+    score = models.FloatField(default=0.0, editable=False)
+
+    objects = EvidencePageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "evidence page"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["remedy", "ailment"],
+                name="one_evidence_page_per_remedy_and_ailment",
+                violation_error_message="This remedy already has an evidence page for this ailment.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["ailment", "-score"], name="evidence_rank_best"),
+            models.Index(
+                fields=["ailment", "-votes_total"], name="evidence_rank_votes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remedy} for {self.ailment}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "remedies:evidence_detail", args=[self.remedy.slug, self.ailment.slug]
+        )
+
+    @property
+    def tally(self) -> Tally:
+        return Tally(self.votes_up, self.votes_down)
+
+    @property
+    def red_flag_list(self) -> list[str]:
+        return split_lines(self.red_flags)
+
+    @property
+    def warning_list(self) -> list[str]:
+        return split_lines(self.warnings)
+
+
+class HowToStep(models.Model):
+    page = models.ForeignKey(
+        EvidencePage, on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(max_length=3000)
+    reps = models.CharField(max_length=80, blank=True, help_text="e.g. “10 slow reps”")
+    sets = models.CharField(max_length=80, blank=True, help_text="e.g. “2–3 sets”")
+    hold = models.CharField(max_length=80, blank=True, help_text="e.g. “Hold 20–30 s”")
+    frequency = models.CharField(
+        max_length=200, blank=True, help_text="e.g. “1–2× daily”"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "how-to step"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def dosing(self) -> list[tuple[str, str]]:
+        pairs = [("Reps", self.reps), ("Sets", self.sets), ("Hold", self.hold)]
+        pairs.append(("How often", self.frequency))
+        return [(label, value) for label, value in pairs if value]
+
+
+class Citation(models.Model):
+    page = models.ForeignKey(
+        EvidencePage, on_delete=models.CASCADE, related_name="citations"
+    )
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="citations")
+    position = models.PositiveSmallIntegerField(default=0)
+    note = models.CharField(
+        max_length=400, blank=True, help_text="What this source supports on this page."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "study"], name="cite_a_study_once_per_page"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.study)
+
+
+class Product(models.Model):
+    remedy = models.ForeignKey(
+        Remedy, on_delete=models.CASCADE, related_name="products"
+    )
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=500)
+    url = models.URLField("URL", max_length=500)
+    disclosure = models.CharField(
+        max_length=300,
+        help_text="Required: how this product came to be listed and whether anyone is paid.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

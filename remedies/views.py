@@ -1,0 +1,75 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from .models import Category, Citation, EvidencePage, Remedy, pooled_tally
+
+PER_PAGE = 20
+
+
+def _live_pages(remedy: Remedy):
+    # The remedy's published pages for published ailments, best supported first.
+    return (
+        remedy.evidence_pages.published()
+        .select_related("ailment")
+        .order_by("-score", "-votes_total", "ailment__name")
+    )
+
+
+def remedy_list(request):
+    remedies = Remedy.objects.published().with_stats().order_by("name")
+    category = None
+    if slug := request.GET.get("category"):
+        category = get_object_or_404(Category, slug=slug)
+        remedies = remedies.filter(category=category)
+    ctx = {
+        "page_obj": Paginator(remedies, PER_PAGE).get_page(request.GET.get("page")),
+        "categories": Category.objects.all(),
+        "category": category,
+    }
+    return render(request, "remedies/remedy_list.html", ctx)
+
+
+def _remedy_context(remedy: Remedy) -> dict:
+    """What the remedy page and its evidence pages show about the remedy as a whole.
+
+    Every figure is computed from the one list of live pages, so the conditions,
+    vote totals, studies and pooled effectiveness always agree.
+    """
+    pages = list(_live_pages(remedy).with_citation_counts())
+    study_count = (
+        Citation.objects.filter(page__in=pages).values("study").distinct().count()
+        if pages
+        else 0
+    )
+    return {
+        "remedy": remedy,
+        "pages": pages,
+        "pooled": pooled_tally(pages),
+        "study_count": study_count,
+        "products": list(remedy.products.all()),
+    }
+
+
+def remedy_detail(request, slug):
+    remedy = get_object_or_404(
+        Remedy.objects.visible_to(request.user).select_related("category"), slug=slug
+    )
+    return render(request, "remedies/remedy_detail.html", _remedy_context(remedy))
+
+
+def evidence_detail(request, slug, ailment_slug):
+    page = get_object_or_404(
+        EvidencePage.objects.visible_to(request.user).select_related(
+            "remedy__category", "ailment"
+        ),
+        remedy__slug=slug,
+        ailment__slug=ailment_slug,
+    )
+    ctx = _remedy_context(page.remedy)
+    ctx.update(
+        page=page,
+        ailment=page.ailment,
+        steps=list(page.steps.all()),
+        citations=list(page.citations.select_related("study")),
+    )
+    return render(request, "remedies/evidence_detail.html", ctx)

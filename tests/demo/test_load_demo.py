@@ -1,0 +1,53 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from ailments.models import Ailment
+from remedies.models import Category, EvidencePage, Product, Remedy, Study
+from votes.models import Vote
+from votes.services import recount_tallies
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Category, Remedy, Ailment, EvidencePage, Study, Product, Vote)
+    }
+
+
+class LoadDemoTests(TestCase):
+    """The demo content loads, is big enough to be realistic, and loads twice without doubling."""
+
+    def test_demo_content_loads_idempotently(self):
+        call_command("load_demo", stdout=StringIO())
+        first = counts()
+        self.assertGreaterEqual(first["Remedy"], 12)
+        self.assertGreaterEqual(first["Category"], 4)
+        self.assertGreaterEqual(first["Ailment"], 8)
+        self.assertGreaterEqual(first["EvidencePage"], 25)
+        self.assertGreaterEqual(first["Study"], 40)
+        self.assertGreaterEqual(first["Product"], 5)
+
+        call_command("load_demo", stdout=StringIO())
+        self.assertEqual(counts(), first)
+        self.assertEqual(recount_tallies(fix=False), [])
+
+        pages = EvidencePage.objects.all()
+        totals = [p.votes_total for p in pages]
+        assert any(t == 0 for t in totals), "some pages are unrated"
+        assert any(0 < t < 10 for t in totals), "some pages have few votes"
+        assert any(t >= 50 for t in totals), "some pages have many votes"
+
+    def test_the_reference_page_is_there_in_full(self):
+        call_command("load_demo", stdout=StringIO())
+        page = EvidencePage.objects.get(
+            remedy__slug="physical-therapy-stretches", ailment__slug="sciatica"
+        )
+        self.assertEqual(page.steps.count(), 6)
+        self.assertIn("bladder", page.ailment.red_flags.lower())
+        titles = " ".join(page.studies.values_list("title", flat=True)).lower()
+        self.assertIn("sciatica", titles)
+        r = self.client.get(page.get_absolute_url())
+        self.assertContains(r, "Physical Therapy Stretches")
+        self.assertContains(r, "Exercise")  # a stretching programme is not a "herb"

@@ -1,0 +1,142 @@
+"""Small factories for tests: plain functions, sensible defaults, keyword overrides."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+
+from ailments.models import Ailment
+from remedies.models import (
+    Category,
+    Citation,
+    EvidencePage,
+    HowToStep,
+    Product,
+    Remedy,
+    Study,
+)
+from votes.scoring import wilson_lower_bound
+
+_seq = itertools.count(1)
+
+
+def make_category(**kwargs) -> Category:
+    n = next(_seq)
+    kwargs.setdefault("name", f"Category {n}")
+    kwargs.setdefault("slug", f"category-{n}")
+    return Category.objects.create(**kwargs)
+
+
+def make_remedy(**kwargs) -> Remedy:
+    n = next(_seq)
+    kwargs.setdefault("name", f"Remedy {n}")
+    kwargs.setdefault("slug", f"remedy-{n}")
+    if "category" not in kwargs:
+        kwargs["category"] = make_category()
+    kwargs.setdefault("what_it_is", "What it is.")
+    kwargs.setdefault("how_it_works", "How it works.")
+    kwargs.setdefault("why_it_matters", "Why it matters.")
+    kwargs.setdefault("considerations", "Considerations.")
+    kwargs.setdefault("safety_rating", 8)
+    kwargs.setdefault("is_published", True)
+    return Remedy.objects.create(**kwargs)
+
+
+def make_ailment(**kwargs) -> Ailment:
+    n = next(_seq)
+    kwargs.setdefault("name", f"Ailment {n}")
+    kwargs.setdefault("slug", f"ailment-{n}")
+    kwargs.setdefault("description", "An ailment.")
+    kwargs.setdefault(
+        "red_flags", "Sudden weakness in both legs: call emergency services now."
+    )
+    return Ailment.objects.create(**kwargs)
+
+
+def make_study(**kwargs) -> Study:
+    n = next(_seq)
+    kwargs.setdefault("key", f"study-{n}")
+    kwargs.setdefault("title", f"Study {n}")
+    kwargs.setdefault("publisher", "A Journal")
+    kwargs.setdefault("year", 2020)
+    kwargs.setdefault("kind", Study.Kind.TRIAL)
+    kwargs.setdefault("url", f"https://example.org/study-{n}")
+    return Study.objects.create(**kwargs)
+
+
+def make_page(
+    remedy: Remedy | None = None,
+    ailment: Ailment | None = None,
+    *,
+    up: int = 0,
+    down: int = 0,
+    steps: int = 0,
+    studies: list[Study] | None = None,
+    **kwargs,
+) -> EvidencePage:
+    kwargs.setdefault("summary", "A summary.")
+    kwargs.setdefault("why_it_works", "Because.\n\nAnd more.")
+    kwargs.setdefault("grade", EvidencePage.Grade.B)
+    kwargs.setdefault("is_published", True)
+    page = EvidencePage.objects.create(
+        remedy=remedy or make_remedy(), ailment=ailment or make_ailment(), **kwargs
+    )
+    for i in range(1, steps + 1):
+        HowToStep.objects.create(
+            page=page,
+            position=i,
+            title=f"Step {i}",
+            instructions="Do it.",
+            reps="10 reps",
+        )
+    for i, study in enumerate(studies or [], start=1):
+        Citation.objects.create(page=page, study=study, position=i)
+    if up or down:
+        set_tally(page, up, down)
+    return page
+
+
+def set_tally(page: EvidencePage, up: int, down: int) -> EvidencePage:
+    """Give a page tallies without vote rows, for tests of pages that only read them."""
+    EvidencePage.objects.filter(pk=page.pk).update(
+        votes_up=up,
+        votes_down=down,
+        votes_total=up + down,
+        score=wilson_lower_bound(up, up + down),
+    )
+    page.refresh_from_db()
+    return page
+
+
+def make_product(remedy: Remedy, **kwargs) -> Product:
+    n = next(_seq)
+    kwargs.setdefault("name", f"Product {n}")
+    kwargs.setdefault("description", "A product.")
+    kwargs.setdefault("url", f"https://example.com/products/{n}")
+    kwargs.setdefault("disclosure", "Listed for convenience; we earn nothing from it.")
+    return Product.objects.create(remedy=remedy, **kwargs)
+
+
+def make_member(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("username", f"member{n}")
+    kwargs.setdefault("email", f"member{n}@example.com")
+    return get_user_model().objects.create_user(
+        password="a-long-test-password", **kwargs
+    )
+
+
+def make_editor(**kwargs):
+    kwargs.setdefault("is_staff", True)
+    return make_member(**kwargs)
+
+
+class SiteTestCase(TestCase):
+    """Named people: a visitor (the anonymous client), a member and an editor."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.member = make_member(display_name="Alice")
+        cls.editor = make_editor(display_name="Erin")

@@ -1,0 +1,96 @@
+from django.urls import reverse
+
+from tests.helpers import (
+    SiteTestCase,
+    make_ailment,
+    make_page,
+    make_product,
+    make_remedy,
+    make_study,
+)
+
+
+class RemedyDetailTests(SiteTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.remedy = make_remedy(name="Heat Therapy", slug="heat", safety_rating=9)
+        study = make_study()
+        cls.back = make_page(
+            cls.remedy,
+            make_ailment(name="Low back pain"),
+            up=40,
+            down=10,
+            studies=[study, make_study()],
+        )
+        cls.neck = make_page(
+            cls.remedy, make_ailment(name="Neck pain"), up=1, down=0, studies=[study]
+        )
+        cls.url = reverse("remedies:remedy_detail", args=["heat"])
+
+    def test_it_shows_conditions_stats_cards_and_safety(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, "<h1>Heat Therapy</h1>", html=True)
+        self.assertContains(r, "Helps with these conditions")
+        self.assertContains(r, "80% found it helpful")  # 40 / 50
+        self.assertContains(r, "100% found it helpful")  # 1 / 1
+        self.assertContains(r, "1 vote</span>")
+        self.assertNotContains(r, ">1 votes")
+        # Pooled: 41 of 51 = 80%; distinct studies: 2 (one is cited twice).
+        self.assertContains(r, "<dt>Conditions</dt><dd>2</dd>", html=True)
+        self.assertContains(r, "<dt>Total votes</dt><dd>51</dd>", html=True)
+        self.assertContains(r, "<dt>Studies cited</dt><dd>2</dd>", html=True)
+        self.assertContains(r, "<dt>Overall effectiveness</dt><dd>80%</dd>", html=True)
+        self.assertContains(r, "2 studies cited")
+        self.assertContains(r, "1 study cited")
+        self.assertContains(r, "Updated ")
+        self.assertContains(r, "9/10")
+        self.assertContains(r, self.back.get_absolute_url())
+
+    def test_one_condition_is_singular(self):
+        remedy = make_remedy(slug="single")
+        make_page(remedy, up=2, down=0)
+        r = self.client.get(reverse("remedies:remedy_detail", args=["single"]))
+        self.assertContains(r, "<dt>Condition</dt><dd>1</dd>", html=True)
+        self.assertContains(r, "<dt>Total votes</dt><dd>2</dd>", html=True)
+
+    def test_remedy_without_votes_or_pages_is_not_yet_rated(self):
+        make_remedy(slug="new", safety_rating=None)
+        r = self.client.get(reverse("remedies:remedy_detail", args=["new"]))
+        self.assertContains(
+            r, "<dt>Overall effectiveness</dt><dd>Not yet rated</dd>", html=True
+        )
+        self.assertContains(r, "<dt>Conditions</dt><dd>0</dd>", html=True)
+        self.assertNotContains(r, "0%")
+        self.assertContains(r, "No recommended products")
+
+    def test_unpublished_pages_and_ailments_are_left_out_of_every_figure(self):
+        hidden = make_page(
+            self.remedy, make_ailment(name="Hidden ailment"), up=100, down=0
+        )
+        hidden.is_published = False
+        hidden.save()
+        r = self.client.get(self.url)
+        self.assertNotContains(r, "Hidden ailment")
+        self.assertContains(r, "<dt>Total votes</dt><dd>51</dd>", html=True)
+
+    def test_unpublished_remedy_is_404_for_visitors_and_members(self):
+        make_remedy(slug="draft", is_published=False)
+        url = reverse("remedies:remedy_detail", args=["draft"])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.member)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.editor)
+        self.assertContains(self.client.get(url), "Draft: this remedy is not published")
+
+    def test_query_count_is_fixed_whatever_the_size(self):
+        # 1 remedy + category, 2 live pages with ailments and citation counts,
+        # 3 distinct studies, 4 products.
+        with self.assertNumQueries(4):
+            self.client.get(self.url)
+        for _ in range(20):
+            make_page(self.remedy, up=3, down=2, studies=[make_study()])
+            make_product(self.remedy)
+        with self.assertNumQueries(4):
+            r = self.client.get(self.url)
+        self.assertContains(r, "<dt>Conditions</dt><dd>22</dd>", html=True)
