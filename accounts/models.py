@@ -14,3 +14,8 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or "Member"
+
+
+def public_name(user) -> str:
+    """How allauth's pages name a member."""
+    return user.public_name

@@ -60,6 +60,24 @@ def _lines(items: list[str]) -> str:
     return "\n".join(items)
 
 
+def _demo_member() -> None:
+    """The local-only member the README tells people to sign in as."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.adapter import DEMO_EMAIL, DEMO_PASSWORD
+
+    User = get_user_model()
+    member, created = User.objects.get_or_create(
+        username="demo", defaults={"email": DEMO_EMAIL, "display_name": "Demo member"}
+    )
+    if created:
+        member.set_password(DEMO_PASSWORD)
+        member.save()
+    EmailAddress.objects.update_or_create(
+        user=member, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
+    )
+
+
 def load(folder: Path = DEMO_DIR) -> Counts:
     counts = Counts()
     with transaction.atomic():
@@ -71,6 +89,8 @@ def load(folder: Path = DEMO_DIR) -> Counts:
         pages = _load_evidence(folder, remedies, ailments, studies, counts)
         _load_votes(pages)
         recount_tallies()
+        if settings.DEBUG:
+            _demo_member()
     return counts
 
 

@@ -57,6 +57,25 @@ def remedy_detail(request, slug):
     return render(request, "remedies/remedy_detail.html", _remedy_context(remedy))
 
 
+def evidence_context(request, page: EvidencePage) -> dict:
+    """Everything the evidence page shows; the vote view re-renders parts of it."""
+    ctx = _remedy_context(page.remedy)
+    ctx.update(
+        page=page,
+        ailment=page.ailment,
+        steps=list(page.steps.all()),
+        citations=list(page.citations.select_related("study")),
+        my_vote=(
+            page.votes.filter(member_id=request.user.pk)
+            .values_list("value", flat=True)
+            .first()
+            if request.user.is_authenticated
+            else None
+        ),
+    )
+    return ctx
+
+
 def evidence_detail(request, slug, ailment_slug):
     page = get_object_or_404(
         EvidencePage.objects.visible_to(request.user).select_related(
@@ -65,11 +84,6 @@ def evidence_detail(request, slug, ailment_slug):
         remedy__slug=slug,
         ailment__slug=ailment_slug,
     )
-    ctx = _remedy_context(page.remedy)
-    ctx.update(
-        page=page,
-        ailment=page.ailment,
-        steps=list(page.steps.all()),
-        citations=list(page.citations.select_related("study")),
+    return render(
+        request, "remedies/evidence_detail.html", evidence_context(request, page)
     )
-    return render(request, "remedies/evidence_detail.html", ctx)

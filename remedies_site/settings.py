@@ -125,7 +125,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache: Redis when REDIS_URL is set, otherwise this process's memory.
+# Cache, shared by every process: rate limits live here. Redis when REDIS_URL
+# is set, otherwise a table in the database (`createcachetable` makes it).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -135,7 +136,12 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "remedies_cache",
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -203,16 +209,21 @@ if not DEBUG:
     if env_bool("TRUST_PROXY_SSL_HEADER"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# django-allauth: sign in by email; the address must be verified before a
-# member's vote or comment counts.
+# django-allauth: sign in by email, which must be verified first.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Remedies] "
+ACCOUNT_USER_DISPLAY = "accounts.models.public_name"
+
+# Votes per member per minute: generous for people, a wall for scripts.
+VOTE_RATE_LIMIT = env_int("VOTE_RATE_LIMIT", 60)
 
 LOGGING = {
     "version": 1,

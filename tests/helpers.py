@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import TestCase
 
 from ailments.models import Ailment
@@ -119,13 +121,19 @@ def make_product(remedy: Remedy, **kwargs) -> Product:
     return Product.objects.create(remedy=remedy, **kwargs)
 
 
-def make_member(**kwargs):
+PASSWORD = "a-long-test-password"
+
+
+def make_member(*, verified: bool = True, **kwargs):
+    """A member; with a verified primary email unless `verified=False`."""
     n = next(_seq)
     kwargs.setdefault("username", f"member{n}")
     kwargs.setdefault("email", f"member{n}@example.com")
-    return get_user_model().objects.create_user(
-        password="a-long-test-password", **kwargs
+    user = get_user_model().objects.create_user(password=PASSWORD, **kwargs)
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=verified, primary=True
     )
+    return user
 
 
 def make_editor(**kwargs):
@@ -134,9 +142,15 @@ def make_editor(**kwargs):
 
 
 class SiteTestCase(TestCase):
-    """Named people: a visitor (the anonymous client), a member and an editor."""
+    """Named people: a visitor (the anonymous client), members and an editor."""
+
+    def setUp(self):
+        # Rate-limit counters live in the cache; Redis keeps them across tests.
+        cache.clear()
 
     @classmethod
     def setUpTestData(cls):
         cls.member = make_member(display_name="Alice")
+        cls.other_member = make_member(display_name="Bob")
+        cls.unverified = make_member(display_name="Una", verified=False)
         cls.editor = make_editor(display_name="Erin")

@@ -141,3 +141,20 @@ def recount_tallies(*, fix: bool = True) -> list[Drift]:
                 score=wilson_lower_bound(rows["up"], rows["up"] + rows["down"]),
             )
     return drift
+
+
+def retract_all_votes(*, member) -> int:
+    """Withdraw every vote of `member` (before their account is deleted); returns how many."""
+    with transaction.atomic():
+        page_ids = sorted(
+            Vote.objects.filter(member=member).values_list("page_id", flat=True)
+        )
+        # Lock pages in id order, as every voter does, so this cannot deadlock.
+        for page_id in page_ids:
+            _lock_page(page_id)
+        votes = list(Vote.objects.filter(member=member))
+        for vote in votes:
+            up, down = _delta(vote.value)
+            _shift_tally(vote.page_id, up=-up, down=-down)
+        Vote.objects.filter(pk__in=[v.pk for v in votes]).delete()
+    return len(votes)

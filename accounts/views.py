@@ -1,0 +1,37 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .forms import DeleteAccountForm, DisplayNameForm
+from .services import delete_account as delete_member
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = DisplayNameForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your display name was saved.")
+        return redirect("accounts:profile")
+    votes = request.user.votes.select_related("page__remedy", "page__ailment").order_by(
+        "-updated_at"
+    )
+    return render(request, "accounts/profile.html", {"form": form, "votes": votes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        member = request.user
+        logout(request)
+        delete_member(member=member)
+        messages.success(request, "Your account and your votes have been deleted.")
+        return redirect("home")
+    return render(request, "accounts/delete_account.html", {"form": form})

@@ -1,0 +1,181 @@
+from django.test import override_settings
+from django.urls import reverse
+
+from remedies.models import EvidencePage
+from tests.helpers import SiteTestCase, make_ailment, make_page, make_remedy
+from votes.models import Vote
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class VoteViewTests(SiteTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.remedy = make_remedy(name="Heat Therapy", slug="heat")
+        cls.ailment = make_ailment(name="Low back pain", slug="back")
+        cls.page = make_page(cls.remedy, cls.ailment, up=3, down=1)
+        cls.url = reverse("votes:vote", args=["heat", "back"])
+        cls.page_url = cls.page.get_absolute_url()
+
+    def tally(self):
+        page = EvidencePage.objects.get(pk=self.page.pk)
+        return page.votes_up, page.votes_down
+
+    # Visitors meet the login wall and record nothing.
+
+    def test_visitor_is_sent_to_sign_in_and_back(self):
+        r = self.client.post(self.url, {"vote": "up"})
+        self.assertRedirects(
+            r,
+            "/accounts/login/?next=%2Fremedies%2Fheat%2Ffor%2Fback%2F%23vote-box",
+            fetch_redirect_response=False,
+        )
+        self.assertEqual(Vote.objects.count(), 0)
+
+    def test_visitor_htmx_vote_redirects_the_whole_page_to_sign_in(self):
+        r = self.client.post(self.url, {"vote": "up"}, **HTMX)
+        self.assertEqual(r.status_code, 200)
+        self.assertTrue(r["HX-Redirect"].startswith("/accounts/login/?next="))
+        self.assertEqual(Vote.objects.count(), 0)
+
+    def test_visitor_sees_a_sign_in_link_in_place_of_the_vote_buttons(self):
+        r = self.client.get(self.page_url)
+        self.assertContains(r, "Sign in to vote")
+        self.assertContains(
+            r, "/accounts/login/?next=/remedies/heat/for/back/%23vote-box"
+        )
+        self.assertNotContains(r, 'name="vote"')
+
+    # Unverified members are refused with a message.
+
+    def test_unverified_member_is_refused_with_a_message(self):
+        self.client.force_login(self.unverified)
+        r = self.client.post(self.url, {"vote": "up"}, follow=True)
+        self.assertContains(r, "Please verify your email address before voting.")
+        r = self.client.post(self.url, {"vote": "up"}, **HTMX)
+        self.assertContains(r, "Please verify your email address before voting.")
+        self.assertEqual(Vote.objects.count(), 0)
+        self.assertEqual(self.tally(), (3, 1))
+
+    # Members vote, change their mind and withdraw, plain and with htmx.
+
+    def test_member_votes_with_a_plain_form(self):
+        self.client.force_login(self.member)
+        r = self.client.post(self.url, {"vote": "up"})
+        self.assertRedirects(
+            r, self.page_url + "#vote-box", fetch_redirect_response=False
+        )
+        self.assertEqual(self.tally(), (4, 1))
+        r = self.client.get(self.page_url)
+        self.assertContains(r, "Thanks, your vote is counted.")
+        self.assertContains(r, 'value="up" aria-pressed="true"')
+        self.assertContains(r, 'value="down" aria-pressed="false"')
+        self.assertContains(r, "80% found it helpful")
+        self.assertContains(r, "5 votes")
+
+    def test_member_votes_with_htmx_and_every_number_on_the_page_moves(self):
+        self.client.force_login(self.member)
+        r = self.client.post(self.url, {"vote": "down"}, **HTMX)
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(self.tally(), (3, 2))
+        html = r.content.decode()
+        assert html.lstrip().startswith('<div class="vote-box" id="vote-box">')
+        assert "<html" not in html
+        self.assertContains(r, 'value="down" aria-pressed="true"')
+        self.assertContains(r, "60% found it helpful")  # 3 of 5
+        # Out-of-band swaps for the conditions list, stats and remedy statistics.
+        self.assertContains(r, 'id="stats" hx-swap-oob="true"')
+        self.assertContains(r, "<dt>Total votes</dt><dd>5</dd>", html=True)
+        self.assertContains(r, 'id="conditions" hx-swap-oob="true"')
+        self.assertContains(r, 'id="remedy-stats" hx-swap-oob="true"')
+
+    def test_member_changes_and_withdraws_their_vote(self):
+        self.client.force_login(self.member)
+        for headers in ({}, HTMX):
+            self.client.post(self.url, {"vote": "up"}, **headers)
+            self.assertEqual(self.tally(), (4, 1))
+            self.client.post(self.url, {"vote": "down"}, **headers)
+            self.assertEqual(self.tally(), (3, 2))
+            self.assertEqual(Vote.objects.filter(member=self.member).count(), 1)
+            r = self.client.post(self.url, {"vote": "retract"}, **headers)
+            self.assertEqual(self.tally(), (3, 1))
+            self.assertEqual(Vote.objects.count(), 0)
+        self.assertContains(r, "Your vote was withdrawn.")
+        self.assertContains(r, 'value="up" aria-pressed="false"')
+
+    def test_a_bad_choice_is_refused_and_nothing_changes(self):
+        self.client.force_login(self.member)
+        r = self.client.post(self.url, {"vote": "sideways"}, **HTMX)
+        self.assertContains(r, "Choose whether it helped or not.")
+        r = self.client.post(self.url, {}, follow=True)
+        self.assertContains(r, "Choose whether it helped or not.")
+        self.assertEqual(self.tally(), (3, 1))
+
+    def test_get_does_nothing(self):
+        self.client.force_login(self.member)
+        r = self.client.get(self.url, {"vote": "up"})
+        self.assertEqual(r.status_code, 405)
+        self.assertEqual(Vote.objects.count(), 0)
+
+    def test_unpublished_or_missing_page_is_404(self):
+        self.client.force_login(self.member)
+        EvidencePage.objects.filter(pk=self.page.pk).update(is_published=False)
+        self.assertEqual(self.client.post(self.url, {"vote": "up"}).status_code, 404)
+        missing = reverse("votes:vote", args=["heat", "nope"])
+        self.assertEqual(self.client.post(missing, {"vote": "up"}).status_code, 404)
+        self.assertEqual(Vote.objects.count(), 0)
+
+    @override_settings(VOTE_RATE_LIMIT=3)
+    def test_votes_are_rate_limited_per_member(self):
+        self.client.force_login(self.member)
+        for choice in ("up", "down", "up"):
+            self.client.post(self.url, {"vote": choice})
+        r = self.client.post(self.url, {"vote": "down"}, **HTMX)
+        self.assertContains(r, "You’re voting very quickly.")
+        self.assertEqual(self.tally(), (4, 1))  # the refused "down" changed nothing
+        # Another member is not affected.
+        self.client.force_login(self.other_member)
+        self.client.post(self.url, {"vote": "down"})
+        self.assertEqual(self.tally(), (4, 2))
+
+    def test_next_sends_the_member_back_to_their_account_but_never_offsite(self):
+        self.client.force_login(self.member)
+        self.client.post(self.url, {"vote": "up"})
+        r = self.client.post(self.url, {"vote": "retract", "next": "/account/"})
+        self.assertRedirects(r, "/account/", fetch_redirect_response=False)
+        r = self.client.post(self.url, {"vote": "up", "next": "https://evil.example/"})
+        self.assertRedirects(
+            r, self.page_url + "#vote-box", fetch_redirect_response=False
+        )
+
+    def test_after_a_vote_every_page_agrees(self):
+        other = make_page(self.remedy, make_ailment(name="Neck pain"), up=6, down=0)
+        self.client.force_login(self.member)
+        self.client.post(self.url, {"vote": "down"})  # back pain: 3 up, 2 down
+        remedy_page = self.client.get(self.remedy.get_absolute_url())
+        # Pooled: 9 up of 11 = 82%.
+        self.assertContains(remedy_page, "<dt>Total votes</dt><dd>11</dd>", html=True)
+        self.assertContains(
+            remedy_page, "<dt>Overall effectiveness</dt><dd>82%</dd>", html=True
+        )
+        self.assertContains(remedy_page, "60% found it helpful")
+        ailment_page = self.client.get(self.ailment.get_absolute_url())
+        self.assertContains(ailment_page, "60% found it helpful")
+        self.assertContains(ailment_page, "5 votes")
+        self.assertContains(
+            self.client.get(other.get_absolute_url()), "82% found it helpful"
+        )
+
+    def test_member_evidence_page_query_count(self):
+        self.client.force_login(self.member)
+        self.client.post(self.url, {"vote": "up"})
+        # 1 session, 2 user, then the visitor's 6 page queries, and 1 for the
+        # member's own vote; the messages shown after the redirect add none.
+        with self.assertNumQueries(9):
+            self.client.get(self.page_url)
+        for _ in range(10):
+            make_page(self.remedy, up=5, down=2, steps=2)
+        with self.assertNumQueries(9):
+            r = self.client.get(self.page_url)
+        self.assertContains(r, 'value="up" aria-pressed="true"')

@@ -1,0 +1,67 @@
+from urllib.parse import urlencode
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from remedies.models import EvidencePage
+from remedies.views import evidence_context
+from remedies_site.ratelimit import allow
+
+from .models import Vote
+from .services import cast_vote, retract_vote
+
+CHOICES = {"up": Vote.Value.UP, "down": Vote.Value.DOWN}
+
+
+def _record(request, page: EvidencePage) -> tuple[int, str]:
+    """Apply the member's choice; return a message level and text to show them."""
+    member = request.user
+    choice = request.POST.get("vote", "")
+    if choice not in CHOICES and choice != "retract":
+        return messages.ERROR, "Choose whether it helped or not."
+    if not EmailAddress.objects.filter(user=member, verified=True).exists():
+        return messages.ERROR, "Please verify your email address before voting."
+    if not allow(f"vote:{member.pk}", limit=settings.VOTE_RATE_LIMIT, window=60):
+        return (
+            messages.ERROR,
+            "You’re voting very quickly. Please wait a minute and try again.",
+        )
+    if choice == "retract":
+        if retract_vote(member=member, page=page):
+            return messages.SUCCESS, "Your vote was withdrawn."
+        return messages.INFO, "You had no vote here to withdraw."
+    cast_vote(member=member, page=page, value=CHOICES[choice])
+    return (
+        messages.SUCCESS,
+        "Thanks, your vote is counted. Only the totals are shown to others.",
+    )
+
+
+@require_POST
+def vote(request, slug, ailment_slug):
+    page = get_object_or_404(
+        EvidencePage.objects.published().select_related("remedy__category", "ailment"),
+        remedy__slug=slug,
+        ailment__slug=ailment_slug,
+    )
+    back = f"{page.get_absolute_url()}#vote-box"
+    if not request.user.is_authenticated:
+        login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}"
+        return HttpResponseClientRedirect(login) if request.htmx else redirect(login)
+
+    level, text = _record(request, page)
+    if request.htmx:
+        page.refresh_from_db(fields=["votes_up", "votes_down", "votes_total", "score"])
+        ctx = evidence_context(request, page)
+        ctx.update(notice=text, notice_is_error=level == messages.ERROR)
+        return render(request, "remedies/evidence_detail.html#vote-response", ctx)
+    messages.add_message(request, level, text)
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect(back)
