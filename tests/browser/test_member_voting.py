@@ -1,0 +1,103 @@
+import re
+
+import pytest
+from django.core import mail
+
+from remedies.models import EvidencePage
+
+pytestmark = pytest.mark.browser
+
+EVIDENCE = "/remedies/physical-therapy-stretches/for/sciatica/"
+
+
+def sign_up_and_verify(page, site, email):
+    """From the evidence page's login wall: sign up, open the emailed link, confirm."""
+    page.goto(site.url + EVIDENCE)
+    page.get_by_role("link", name="Sign in to vote").click()
+    assert "/accounts/login/" in page.url
+    page.get_by_role("link", name="sign up").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=False).first.fill(
+        "correct horse battery staple"
+    )
+    page.get_by_label("Password (again)").fill("correct horse battery staple")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign Up").click()
+    assert "Verify Your Email Address" in page.content()
+
+    body = mail.outbox[-1].body
+    link = re.search(r"http://[^/\s]+(/accounts/confirm-email/\S+/)", body).group(1)
+    page.goto(site.url + link)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+    # Signed in and brought back to the evidence page.
+    assert page.url.split("#")[0] == site.url + EVIDENCE
+    assert page.get_by_role("link", name="Your account").is_visible()
+
+
+def tally():
+    p = EvidencePage.objects.get(
+        remedy__slug="physical-therapy-stretches", ailment__slug="sciatica"
+    )
+    return p.votes_up, p.votes_down
+
+
+def test_new_member_signs_up_verifies_and_votes_with_htmx(demo, site, page):
+    mail.outbox.clear()
+    up, down = tally()
+    sign_up_and_verify(page, site, "htmx@example.com")
+
+    box = page.locator("#vote-box")
+    before = box.inner_text()
+    remedy_total = int(
+        re.search(r"Total votes\s+(\d+)", page.locator("#stats").inner_text()).group(1)
+    )
+    page.evaluate("window.__sameDocument = true")
+    box.get_by_role("button", name="It helped").click()
+    helped = page.locator("#vote-box").get_by_role("button", name="It helped")
+    helped.and_(page.locator('[aria-pressed="true"]')).wait_for()
+    # The number moved without a page load: the marker set above survived.
+    assert page.evaluate("window.__sameDocument") is True
+    assert tally() == (up + 1, down)
+    after = page.locator("#vote-box").inner_text()
+    assert f"{up + down + 1} votes" in after and after != before
+    # The remedy's stats further down the page moved too (out-of-band swap).
+    assert f"Total votes\n{remedy_total + 1}" in page.locator("#stats").inner_text()
+
+    page.locator("#vote-box").get_by_role("button", name="It didn’t help").click()
+    page.locator('#vote-box [value="down"][aria-pressed="true"]').wait_for()
+    assert tally() == (up, down + 1)
+    page.locator("#vote-box").get_by_role("button", name="Withdraw my vote").click()
+    page.get_by_text("Your vote was withdrawn.").wait_for()
+    assert tally() == (up, down)
+
+
+@pytest.fixture
+def page_without_js(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_same_journey_works_without_javascript(demo, site, page_without_js):
+    page = page_without_js
+    requests = []
+    page.on("request", lambda r: requests.append(r.headers.get("hx-request")))
+    mail.outbox.clear()
+    up, down = tally()
+    sign_up_and_verify(page, site, "nojs@example.com")
+    with page.expect_navigation():
+        page.get_by_role("button", name="It helped").click()
+    assert page.url.endswith(EVIDENCE + "#vote-box")
+    assert "Thanks, your vote is counted." in page.content()
+    assert (
+        page.locator('#vote-box [value="up"]').get_attribute("aria-pressed") == "true"
+    )
+    assert tally() == (up + 1, down)
+    # The member's account page lists the vote and withdraws it.
+    page.get_by_role("link", name="Your account").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Withdraw")).click()
+    assert "Your vote was withdrawn." in page.content()
+    assert tally() == (up, down)
+    assert not any(requests), "no request came from htmx"
