@@ -108,6 +108,14 @@ def demo(transactional_db):
     call_command("load_demo", stdout=StringIO())
 
 
+@pytest.fixture
+def page_without_js(browser):
+    """A page whose JavaScript is off: every action must still work."""
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (our vendored copy) on the page; WCAG 2.x A and AA rules."""
     page.add_script_tag(path=str(AXE))

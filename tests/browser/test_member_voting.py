@@ -72,13 +72,6 @@ def test_new_member_signs_up_verifies_and_votes_with_htmx(demo, site, page):
     assert tally() == (up, down)
 
 
-@pytest.fixture
-def page_without_js(browser):
-    context = browser.new_context(java_script_enabled=False)
-    yield context.new_page()
-    context.close()
-
-
 def test_the_same_journey_works_without_javascript(demo, site, page_without_js):
     page = page_without_js
     requests = []
