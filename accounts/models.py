@@ -11,6 +11,10 @@ class User(AbstractUser):
         help_text="Shown beside your comments. Leave blank to appear as “Member”.",
     )
 
+    def __str__(self) -> str:
+        # Editors see members by email in the admin and in change history.
+        return self.email or self.username
+
     @property
     def public_name(self) -> str:
         return self.display_name or "Member"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 def split_lines(text: str) -> list[str]:
@@ -50,6 +51,7 @@ class Ailment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AilmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]

@@ -60,22 +60,31 @@ def _lines(items: list[str]) -> str:
     return "\n".join(items)
 
 
-def _demo_member() -> None:
-    """The local-only member the README tells people to sign in as."""
+def _demo_accounts() -> None:
+    """The local-only member and editor the README tells people to sign in as."""
     from allauth.account.models import EmailAddress
 
-    from accounts.adapter import DEMO_EMAIL, DEMO_PASSWORD
+    from accounts.adapter import DEMO_EDITOR_EMAIL, DEMO_EMAIL, DEMO_PASSWORD
+    from accounts.editors import sync_editors_group
 
     User = get_user_model()
-    member, created = User.objects.get_or_create(
-        username="demo", defaults={"email": DEMO_EMAIL, "display_name": "Demo member"}
-    )
-    if created:
-        member.set_password(DEMO_PASSWORD)
-        member.save()
-    EmailAddress.objects.update_or_create(
-        user=member, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
-    )
+    for username, email, name in (
+        ("demo", DEMO_EMAIL, "Demo member"),
+        ("demo-editor", DEMO_EDITOR_EMAIL, "Demo editor"),
+    ):
+        account, created = User.objects.get_or_create(
+            username=username, defaults={"email": email, "display_name": name}
+        )
+        if created:
+            account.set_password(DEMO_PASSWORD)
+            account.save()
+        EmailAddress.objects.update_or_create(
+            user=account, email=email, defaults={"verified": True, "primary": True}
+        )
+    editor = User.objects.get(username="demo-editor")
+    editor.is_staff = True
+    editor.save(update_fields=["is_staff"])
+    editor.groups.add(sync_editors_group())
 
 
 def load(folder: Path = DEMO_DIR) -> Counts:
@@ -90,7 +99,7 @@ def load(folder: Path = DEMO_DIR) -> Counts:
         _load_votes(pages)
         recount_tallies()
         if settings.DEBUG:
-            _demo_member()
+            _demo_accounts()
     return counts
 
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from ailments.models import split_lines
 
@@ -40,10 +43,24 @@ def pooled_tally(pages) -> Tally:
     return sum((page.tally for page in pages), Tally(0, 0))
 
 
+def validate_doi(value: str) -> None:
+    if not re.fullmatch(r"10\.\d{4,9}/\S+", value):
+        raise ValidationError(
+            "Enter a DOI like 10.7326/M16-2367 (without https://doi.org/)."
+        )
+
+
+def validate_pmid(value: str) -> None:
+    if not re.fullmatch(r"[1-9]\d{0,8}", value):
+        raise ValidationError("Enter a PubMed ID: digits only, like 28192789.")
+
+
 class Category(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -110,6 +127,7 @@ class Remedy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RemedyQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -156,8 +174,22 @@ class Study(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     url = models.URLField("URL", max_length=500, blank=True)
-    doi = models.CharField("DOI", max_length=200, blank=True)
-    pmid = models.CharField("PMID", max_length=12, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[validate_doi],
+        help_text="e.g. 10.7326/M16-2367",
+    )
+    pmid = models.CharField(
+        "PMID",
+        max_length=12,
+        blank=True,
+        validators=[validate_pmid],
+        help_text="e.g. 28192789",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "title"]
@@ -165,6 +197,15 @@ class Study(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.publisher}, {self.year})"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.url or self.doi or self.pmid):
+            raise ValidationError(
+                {
+                    "url": "Give at least one way to find this study: a URL, a DOI or a PMID."
+                }
+            )
 
     @property
     def link(self) -> str:
@@ -250,6 +291,10 @@ class EvidencePage(models.Model):
     score = models.FloatField(default=0.0, editable=False)
 
     objects = EvidencePageQuerySet.as_manager()
+    # Tallies change with every vote and are not editorial content.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "votes_up", "votes_down", "votes_total", "score"]
+    )
 
     class Meta:
         verbose_name = "evidence page"
@@ -326,6 +371,8 @@ class Citation(models.Model):
         max_length=400, blank=True, help_text="What this source supports on this page."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
@@ -350,6 +397,8 @@ class Product(models.Model):
         help_text="Required: how this product came to be listed and whether anyone is paid.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]

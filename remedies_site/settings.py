@@ -68,10 +68,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Search's SearchVectorField and trigram lookups; harmless on SQLite.
+    "django.contrib.postgres",
     "django.contrib.sites",
     "allauth",
     "allauth.account",
     "django_htmx",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "remedies_site.urls"

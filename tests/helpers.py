@@ -137,8 +137,13 @@ def make_member(*, verified: bool = True, **kwargs):
 
 
 def make_editor(**kwargs):
+    """Staff in the Editors group: content and moderation permissions, no user management."""
+    from accounts.editors import sync_editors_group
+
     kwargs.setdefault("is_staff", True)
-    return make_member(**kwargs)
+    editor = make_member(**kwargs)
+    editor.groups.add(sync_editors_group())
+    return editor
 
 
 class SiteTestCase(TestCase):

@@ -105,7 +105,7 @@ class DemoMemberTests(SiteTestCase):
             follow=True,
         )
         self.assertContains(
-            r, "The demo account only works on a local copy of the site."
+            r, "The demo accounts only work on a local copy of the site."
         )
         self.assertNotIn("_auth_user_id", self.client.session)
 
