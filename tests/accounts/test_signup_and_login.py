@@ -117,3 +117,19 @@ class DemoMemberTests(SiteTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertEqual(self.client.session["_auth_user_id"], str(self.demo.pk))
         self.assertEqual(EvidencePage.objects.count(), 0)
+
+
+class LoginRateLimitTests(SiteTestCase):
+    def test_repeated_failed_sign_ins_are_refused_with_a_message(self):
+        member = make_member(email="target@example.com")
+        url = reverse("account_login")
+        for _ in range(5):
+            r = self.client.post(
+                url, {"login": member.email, "password": "wrong password"}
+            )
+            self.assertContains(
+                r, "The email address and/or password you specified are not correct."
+            )
+        r = self.client.post(url, {"login": member.email, "password": PASSWORD})
+        self.assertContains(r, "Too many failed login attempts. Try again later.")
+        self.assertNotIn("_auth_user_id", self.client.session)
