@@ -18,13 +18,18 @@ EDITOR_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("remedies", "study", ("add", "change", "delete", "view")),
     ("remedies", "product", ("add", "change", "delete", "view")),
     ("votes", "vote", ("view",)),
+    # Moderation: look at every comment and its flags, work the queue, and
+    # approve or remove; no add or hard delete.
+    ("discussions", "comment", ("view", "moderate")),
+    ("discussions", "flaggedcomment", ("view",)),
+    ("discussions", "flag", ("view",)),
 ]
 
 
-def codenames() -> set[tuple[str, str]]:
+def codenames(permissions=EDITOR_PERMISSIONS) -> set[tuple[str, str]]:
     return {
         (app, f"{action}_{model}")
-        for app, model, actions in EDITOR_PERMISSIONS
+        for app, model, actions in permissions
         for action in actions
     }
 
@@ -32,11 +37,20 @@ def codenames() -> set[tuple[str, str]]:
 def sync_editors_group(apps=global_apps):
     """Create the group if needed and give it exactly EDITOR_PERMISSIONS.
 
-    Takes the migration's `apps` so a data migration can call it too.
+    Takes the migration's `apps` so a data migration can call it too; models
+    that the migration's state does not have yet are left for a later one.
     """
     from django.contrib.auth.management import create_permissions
 
-    for app_label in {app for app, _, _ in EDITOR_PERMISSIONS}:
+    known = []
+    for app, model, actions in EDITOR_PERMISSIONS:
+        try:
+            apps.get_model(app, model)
+        except LookupError:
+            continue
+        known.append((app, model, actions))
+
+    for app_label in {app for app, _, _ in known}:
         app_config = apps.get_app_config(app_label)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
@@ -44,7 +58,7 @@ def sync_editors_group(apps=global_apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    wanted = codenames()
+    wanted = codenames(known)
     perms = [
         p
         for p in Permission.objects.filter(

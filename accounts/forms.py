@@ -18,3 +18,7 @@ class DeleteAccountForm(forms.Form):
         label="I understand that my account and my votes will be deleted for good.",
         error_messages={"required": "Tick the box to confirm."},
     )
+    remove_comments = forms.BooleanField(
+        required=False,
+        label="Also remove the text of my comments (replies to them stay).",
+    )

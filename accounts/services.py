@@ -2,11 +2,18 @@
 
 from django.db import transaction
 
+from discussions.services import delete_all_comments
 from votes.services import retract_all_votes
 
 
-def delete_account(*, member) -> None:
-    """Delete `member`, taking their votes out of the tallies in the same transaction."""
+def delete_account(*, member, remove_comments: bool = False) -> None:
+    """Delete `member`, taking their votes out of the tallies in the same transaction.
+
+    Their comments stay, from "a deleted member", so threads read on; with
+    `remove_comments` their text is blanked first (replies stay).
+    """
     with transaction.atomic():
         retract_all_votes(member=member)
+        if remove_comments:
+            delete_all_comments(author=member)
         member.delete()

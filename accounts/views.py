@@ -31,7 +31,9 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         member = request.user
         logout(request)
-        delete_member(member=member)
+        delete_member(
+            member=member, remove_comments=form.cleaned_data["remove_comments"]
+        )
         messages.success(request, "Your account and your votes have been deleted.")
         return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})

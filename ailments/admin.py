@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from remedies_site.admin_actions import PublishActionsMixin
+from remedies_site.admin_actions import PublishActionsMixin, SearchIndexedMixin
+from search.services import index_ailment
 
 from .models import Ailment
 
 
 @admin.register(Ailment)
-class AilmentAdmin(PublishActionsMixin, SimpleHistoryAdmin):
+class AilmentAdmin(SearchIndexedMixin, PublishActionsMixin, SimpleHistoryAdmin):
+    index_for_search = index_ailment
     ordering = ["name"]
     list_display = ["name", "is_published", "page_count", "updated_at"]
     list_filter = ["is_published"]

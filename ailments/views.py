@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from remedies_site.structured_data import ailment_page_data
+
 from .models import Ailment
 
 PER_PAGE = 20
@@ -24,10 +26,12 @@ def ailment_detail(request, slug):
         .with_citation_counts()
         .ranked(order)
     )
+    page_obj = Paginator(pages, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
         "ailment": ailment,
-        "page_obj": Paginator(pages, PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_obj,
         "order": order,
         "orders": ORDERS,
+        "structured_data": ailment_page_data(request, ailment, page_obj),
     }
     return render(request, "ailments/ailment_detail.html", ctx)

@@ -27,6 +27,7 @@ from remedies.models import (
     Remedy,
     Study,
 )
+from search.services import rebuild_index
 from votes.models import Vote
 from votes.services import recount_tallies
 
@@ -97,7 +98,9 @@ def load(folder: Path = DEMO_DIR) -> Counts:
         _load_products(folder, remedies, counts)
         pages = _load_evidence(folder, remedies, ailments, studies, counts)
         _load_votes(pages)
+        _load_comments(folder, remedies, pages)
         recount_tallies()
+        rebuild_index()
         if settings.DEBUG:
             _demo_accounts()
     return counts
@@ -263,6 +266,60 @@ def _load_evidence(folder, remedies, ailments, studies, counts):
         )
         pages.append((page, row.get("votes_up", 0), row.get("votes_down", 0)))
     return pages
+
+
+COMMENTER_PREFIX = "demo-commenter-"
+
+
+def _load_comments(folder, remedies, pages) -> None:
+    """Replace the demo commenters' threads with those in comments.json."""
+    from discussions.models import Comment
+    from discussions.services import post_comment, reply
+
+    rows = _read("comments.json", folder)
+    User = get_user_model()
+    people = {}
+    for name in sorted({c["author"] for c in _walk(rows)}):
+        username = f"{COMMENTER_PREFIX}{name.lower()}"
+        person, _ = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@example.invalid",
+                "display_name": name,
+                "is_active": False,
+                "password": "!",
+            },
+        )
+        people[name] = person
+    Comment.objects.filter(author__username__startswith=COMMENTER_PREFIX).delete()
+    pages_by_pair = {(p.remedy.slug, p.ailment.slug): p for p, _, _ in pages}
+    now = timezone.now()
+
+    def add(row, parent=None):
+        author, text = people[row["author"]], row["text"]
+        if parent is not None:
+            comment = reply(author=author, parent=parent, text=text)
+        elif row.get("ailment"):
+            target = pages_by_pair[(row["remedy"], row["ailment"])]
+            comment = post_comment(author=author, target=target, text=text)
+        else:
+            comment = post_comment(
+                author=author, target=remedies[row["remedy"]], text=text
+            )
+        Comment.objects.filter(pk=comment.pk).update(
+            created_at=now - timedelta(days=row["days_ago"])
+        )
+        for child in row.get("replies", []):
+            add(child, comment)
+
+    for row in rows:
+        add(row)
+
+
+def _walk(rows):
+    for row in rows:
+        yield row
+        yield from _walk(row.get("replies", []))
 
 
 def _voters() -> list:

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from remedies_site.admin_actions import PublishActionsMixin
+from remedies_site.admin_actions import PublishActionsMixin, SearchIndexedMixin
+from search.services import index_page, index_remedy
 
 from .models import Category, Citation, EvidencePage, HowToStep, Product, Remedy, Study
 
@@ -52,7 +53,8 @@ class EvidencePageLinkInline(admin.TabularInline):
 
 
 @admin.register(Remedy)
-class RemedyAdmin(PublishActionsMixin, SimpleHistoryAdmin):
+class RemedyAdmin(SearchIndexedMixin, PublishActionsMixin, SimpleHistoryAdmin):
+    index_for_search = index_remedy
     ordering = ["name"]
     list_display = [
         "name",
@@ -117,7 +119,8 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(EvidencePage)
-class EvidencePageAdmin(PublishActionsMixin, SimpleHistoryAdmin):
+class EvidencePageAdmin(SearchIndexedMixin, PublishActionsMixin, SimpleHistoryAdmin):
+    index_for_search = index_page
     ordering = ["remedy__name", "ailment__name"]
     list_display = [
         "__str__",

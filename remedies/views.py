@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from remedies_site.structured_data import evidence_page_data, remedy_page_data
+
 from .models import Category, Citation, EvidencePage, Remedy, pooled_tally
 
 PER_PAGE = 20
@@ -54,7 +56,9 @@ def remedy_detail(request, slug):
     remedy = get_object_or_404(
         Remedy.objects.visible_to(request.user).select_related("category"), slug=slug
     )
-    return render(request, "remedies/remedy_detail.html", _remedy_context(remedy))
+    ctx = _remedy_context(remedy)
+    ctx["structured_data"] = remedy_page_data(request, remedy, ctx["pages"])
+    return render(request, "remedies/remedy_detail.html", ctx)
 
 
 def evidence_context(request, page: EvidencePage) -> dict:
@@ -84,6 +88,6 @@ def evidence_detail(request, slug, ailment_slug):
         remedy__slug=slug,
         ailment__slug=ailment_slug,
     )
-    return render(
-        request, "remedies/evidence_detail.html", evidence_context(request, page)
-    )
+    ctx = evidence_context(request, page)
+    ctx["structured_data"] = evidence_page_data(request, page)
+    return render(request, "remedies/evidence_detail.html", ctx)

@@ -1,6 +1,8 @@
-"""Admin actions shared by the content apps."""
+"""Admin behaviour shared by the content apps: publishing, and keeping search fresh."""
 
 from django.contrib import admin, messages
+
+from search import services as search_index
 
 
 class PublishActionsMixin:
@@ -14,6 +16,8 @@ class PublishActionsMixin:
         for obj in queryset.filter(is_published=not value):
             obj.is_published = value
             obj.save()
+            if index := getattr(type(self), "index_for_search", None):
+                index(obj)
             changed += 1
         verb = "published" if value else "unpublished"
         noun = (
@@ -36,3 +40,27 @@ class PublishActionsMixin:
     )
     def unpublish(self, request, queryset):
         self._set_published(request, queryset, False)
+
+
+class SearchIndexedMixin:
+    """Re-index a remedy, ailment or evidence page whenever an editor changes it.
+
+    Subclasses name the search service that indexes their model.
+    """
+
+    index_for_search = None
+
+    def save_related(self, request, form, formsets, change):
+        # After the inlines (steps, citations) are saved, so their text counts.
+        super().save_related(request, form, formsets, change)
+        type(self).index_for_search(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        search_index.remove_from_index(obj)
+
+    def delete_queryset(self, request, queryset):
+        obj = queryset.first()
+        super().delete_queryset(request, queryset)
+        if obj is not None:
+            search_index.remove_from_index(obj)

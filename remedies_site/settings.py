@@ -50,7 +50,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = "Remedies"
-SITE_ID = 1
 
 INSTALLED_APPS = [
     "accounts",
@@ -70,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Search's SearchVectorField and trigram lookups; harmless on SQLite.
     "django.contrib.postgres",
-    "django.contrib.sites",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -228,6 +227,9 @@ ACCOUNT_USER_DISPLAY = "accounts.models.public_name"
 
 # Votes per member per minute: generous for people, a wall for scripts.
 VOTE_RATE_LIMIT = env_int("VOTE_RATE_LIMIT", 60)
+
+# Links in comments: "www.example.org" becomes https://, as Django 7 will do.
+URLIZE_ASSUME_HTTPS = True
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 # The admin signs in through the same rate-limited, email-verified login as members.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,8 +14,25 @@ admin.site.site_title = "Remedies editors"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/methods/", views.methods, name="methods"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    # An index of sitemaps, each split into pages of 50,000 URLs when large.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("remedies/", include("remedies.urls")),
     path("", include("votes.urls")),
+    path("discussions/", include("discussions.urls")),
     path("account/", include("accounts.urls")),
     path("ailments/", include("ailments.urls")),
     path("search/", include("search.urls")),

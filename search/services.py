@@ -1,54 +1,705 @@
-"""Finding remedies, ailments and evidence pages by what people type."""
+"""Finding remedies, ailments and evidence pages by what people type.
+
+Search reads one table of its own, `SearchEntry`: a denormalised copy of every
+remedy, ailment and evidence page. Nothing keeps it fresh behind anyone's back
+(no signals): `rebuild_index()` rewrites it whole (the demo loader calls it),
+and `index_remedy()`, `index_ailment()`, `index_page()` and
+`remove_from_index()` update it after an edit.
+
+Matching depends on the database, behind the one function `search()`:
+
+- PostgreSQL: full-text search on two stored vectors behind GIN indexes (names
+  only, and everything), the last word matched as a prefix. A typed word that
+  is no word of any name is also searched as the most similar name word
+  (pg_trgm similarity over `SearchWord`), so small typos still find
+  ("siatica" finds Sciatica).
+- SQLite: every word must start a word of the names, or appear in the text.
+
+Either way names and synonyms rank before the text of pages.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import StartsWith
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.text import Truncator
 
-from ailments.models import Ailment
+from ailments.models import Ailment, split_lines
 from remedies.models import EvidencePage, Remedy
 
-GROUP_LIMIT = 10
+from .models import SearchEntry, SearchEntryQuerySet, SearchLog, SearchWord
+
+MAX_QUERY_LENGTH = 100
+MAX_WORDS = 8
+SUGGESTIONS = 8
+# Trigram matching needs a few letters to mean anything.
+TYPO_MIN_LENGTH = 4
+SUMMARY_LENGTH = 220
+CONFIG = "english"
+# Unstemmed, without stop words: made by migration search/0002.
+AS_WRITTEN = "search_as_written"
+
+WORD_RE = re.compile(r"\w+")
+
+Kind = SearchEntry.Kind
 
 
-@dataclass
-class Results:
-    remedies: list[Remedy]
-    ailments: list[Ailment]
-    pages: QuerySet[EvidencePage]
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.remedies or self.ailments or self.pages.exists())
+# Queries
 
 
-def search(query: str) -> Results:
-    """Names and synonyms of remedies and ailments, then the text of evidence pages.
+def normalise(query: str) -> str:
+    """What a search is remembered as: lower case, single spaces, at most 100 characters."""
+    return " ".join(query.replace("\x00", "").lower().split())[
+        :MAX_QUERY_LENGTH
+    ].strip()
 
-    Remedies and ailments whose names match come first; evidence pages match on
-    the remedy or ailment names and on their own text.
+
+def _words(query: str) -> list[str]:
+    return [w[:50] for w in WORD_RE.findall(query.lower())][:MAX_WORDS]
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class _Match:
+    """How one query matches: by a name, by any text, and how to rank matches."""
+
+    by_name: Q
+    by_text: Q
+    tier: Case
+    name_rank: object
+
+
+def _annotations(match: _Match, *, tier=None) -> dict:
+    # The same names in the same order on every queryset, so they can be combined.
+    return {
+        "tier": match.tier if tier is None else Value(tier),
+        "name_rank": match.name_rank if tier is None else Value(0.0),
+        "kind_order": Case(
+            When(kind=Kind.AILMENT, then=Value(0)),
+            When(kind=Kind.REMEDY, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    }
+
+
+ORDERING = ("tier", "-name_rank", "kind_order", "-popularity", "title", "pk")
+TEXT_ORDERING = ("-popularity", "title", "pk")
+
+# For each typed word of four letters or more that starts no word of any name,
+# the known word most like it (pg_trgm similarity), if one is close enough and
+# about as long: a typo drops, adds or swaps a letter or two, so "headahce" is
+# "headache", not the shorter "head" that shares more of its trigrams.
+_CORRECTIONS_SQL = """
+SELECT q.w, (
+    SELECT t.word FROM {table} t
+    WHERE t.word %% q.w AND similarity(t.word, q.w) >= %s
+      AND abs(length(t.word) - length(q.w)) <= 2
+    ORDER BY similarity(t.word, q.w) DESC, t.word
+    LIMIT 1
+)
+FROM unnest(%s::text[]) AS q(w)
+WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE starts_with(k.word, q.w))
+"""
+TYPO_MIN_SIMILARITY = 0.3
+
+
+def _corrections(words: list[str]) -> dict[str, str]:
+    """Typed words that are no known name, with the name word they were probably meant as."""
+    unsure = [w for w in words if len(w) >= TYPO_MIN_LENGTH]
+    if not unsure:
+        return {}
+    sql = _CORRECTIONS_SQL.format(table=SearchWord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [TYPO_MIN_SIMILARITY, unsure])
+        return {word: known for word, known in cursor.fetchall() if known}
+
+
+def _tsquery(words: list[str], corrections: dict[str, str]):
+    """Every word must match; a probable typo may match its correction instead.
+
+    The last word is a prefix, so suggestions work as you type. Stemming cuts
+    words short ("gliding" is stored as "glide", "mindfulness" as "mind"), so
+    a half-typed "glidin" or "mindf" is no prefix of any stem: it is also
+    matched, unstemmed, against the names' words as written (the
+    `search_as_written` lexemes in the vectors).
     """
-    by_name = Q(name__icontains=query) | Q(synonyms__icontains=query)
-    remedies = list(
-        Remedy.objects.published()
-        .filter(by_name)
-        .select_related("category")
-        .order_by("name")[:GROUP_LIMIT]
+
+    def term(word: str, *, prefix: bool) -> str:
+        t = f"{word}:*" if prefix else word
+        return f"({t} | {corrections[word]})" if word in corrections else t
+
+    *head, last = words
+    query = SearchQuery(
+        term(last, prefix=True), search_type="raw", config=CONFIG
+    ) | SearchQuery(f"{last}:*", search_type="raw", config=AS_WRITTEN)
+    if head:
+        first = " & ".join(term(word, prefix=False) for word in head)
+        query = SearchQuery(first, search_type="raw", config=CONFIG) & query
+    return query
+
+
+def _postgres_match(query: str, words: list[str]) -> _Match:
+    corrections = _corrections(words)
+    exact = _tsquery(words, {})
+    loose = _tsquery(words, corrections) if corrections else exact
+    tiers = [
+        When(title__iexact=query, then=Value(0)),
+        When(Q(names_vector=exact), then=Value(1)),
+    ]
+    if corrections:
+        tiers.append(When(Q(names_vector=loose), then=Value(2)))
+    return _Match(
+        by_name=Q(names_vector=loose),
+        by_text=Q(search_vector=loose),
+        tier=Case(*tiers, default=Value(3), output_field=IntegerField()),
+        # Title (A) before synonyms (B); shorter names first.
+        name_rank=SearchRank(F("names_vector"), loose, normalization=Value(1)),
     )
-    ailments = list(
-        Ailment.objects.published().filter(by_name).order_by("name")[:GROUP_LIMIT]
-    )
-    pages = (
-        EvidencePage.objects.published()
-        .filter(
-            Q(remedy__name__icontains=query)
-            | Q(ailment__name__icontains=query)
-            | Q(ailment__synonyms__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(why_it_works__icontains=query)
+
+
+def _starts_a_word_in(field: str, word: str) -> Q:
+    """Roughly "a word of the text starts with `word`" in LIKE terms ("ibs" misses "ribs")."""
+    q = Q(**{f"{field}__istartswith": word})
+    for before in (" ", "\n", "(", "-", "“", "'", '"'):
+        q |= Q(**{f"{field}__icontains": before + word})
+    return q
+
+
+def _sqlite_match(query: str, words: list[str]) -> _Match:
+    # `names` holds the title and synonyms as lower-case words, one name per
+    # line, so "starts a word" is a LIKE on the start or after a space or line.
+    by_name = Q()
+    by_text = Q()
+    for word in words:
+        starts_a_word = (
+            Q(names__startswith=word)
+            | Q(names__contains=f" {word}")
+            | Q(names__contains=f"\n{word}")
         )
-        .select_related("remedy", "ailment")
-        .order_by("-score", "remedy__name")
+        by_name &= starts_a_word
+        by_text &= (
+            starts_a_word
+            | _starts_a_word_in("summary", word)
+            | _starts_a_word_in("body", word)
+        )
+    return _Match(
+        by_name=by_name,
+        by_text=by_text,
+        tier=Case(
+            When(title__iexact=query, then=Value(0)),
+            When(names__startswith=" ".join(words), then=Value(1)),
+            When(by_name, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        ),
+        name_rank=Value(0.0),
     )
-    return Results(remedies=remedies, ailments=ailments, pages=pages)
+
+
+def _match(query: str) -> _Match | None:
+    query = normalise(query)
+    words = _words(query)
+    if not words:
+        return None
+    return (_postgres_match if _is_postgres() else _sqlite_match)(query, words)
+
+
+def search(query: str) -> SearchEntryQuerySet:
+    """Published remedies, ailments and evidence pages matching `query`, best first.
+
+    Names and synonyms come before matches in the text of pages; on
+    PostgreSQL a corrected typo ("siatica" for "sciatica") comes between the
+    two. Each row is annotated with `tier`: 0 the exact title, 1 a name
+    (PostgreSQL) or a name starting with the query (SQLite), 2 a corrected
+    typo (PostgreSQL) or a word of a name (SQLite), 3 only the text. Returns a
+    queryset, so callers slice, count or group it in the database.
+    """
+    match = _match(query)
+    if match is None:
+        return SearchEntry.objects.none()
+    return (
+        SearchEntry.objects.published()
+        .filter(match.by_text)
+        .annotate(**_annotations(match))
+        .order_by(*ORDERING)
+    )
+
+
+SUGGESTION_FIELDS = ("kind", "title", "label", "url", "popularity")
+# Suggestions rank at most this many pages found only by their text.
+TEXT_CANDIDATES = 200
+
+
+def suggest(query: str, *, limit: int = SUGGESTIONS) -> list[SearchEntry]:
+    """The first few results for what has been typed so far, for the palette.
+
+    Ordered like `search()`. On PostgreSQL, which must answer in a few
+    milliseconds with tens of thousands of entries, it is one query of two
+    parts: the best `limit` name matches (the small names vector), then, only
+    if those are fewer than `limit`, the most popular of the first 200 entries
+    matched by their text that are not name matches, rather than ranking every
+    page that mentions a common word. (Below `limit` name matches, at least
+    192 of those 200 are text-only, so the filling never runs dry while more
+    exist.)
+    """
+    if len(normalise(query)) < 2:
+        return []
+    match = _match(query)
+    if match is None:
+        return []
+    if not _is_postgres():
+        return list(search(query).only(*SUGGESTION_FIELDS)[:limit])
+    live = SearchEntry.objects.published()
+    by_name = (
+        live.filter(match.by_name)
+        .only(*SUGGESTION_FIELDS)
+        .annotate(**_annotations(match))
+        .order_by(*ORDERING)[:limit]
+    )
+    # The first 200 text matches, name matches among them (a LIMIT the
+    # planner can meet quickly), then the ones the first part did not take.
+    candidates = live.filter(match.by_text).values("pk")[:TEXT_CANDIDATES]
+    by_text = (
+        SearchEntry.objects.filter(pk__in=candidates)
+        .exclude(match.by_name)
+        .only(*SUGGESTION_FIELDS)
+        .annotate(**_annotations(match, tier=3))
+        .order_by(*TEXT_ORDERING)[:limit]
+    )
+    # No ORDER BY around the two parts: PostgreSQL reads them in turn and
+    # stops once it has `limit` rows, so with enough name matches the text
+    # part never runs. Python puts the few rows in order.
+    rows = list(by_name.union(by_text, all=True)[:limit])
+    return sorted(rows, key=_sort_key)
+
+
+def _sort_key(entry: SearchEntry) -> tuple:
+    # ORDERING, in Python.
+    return (
+        entry.tier,
+        -entry.name_rank,
+        entry.kind_order,
+        -entry.popularity,
+        entry.title,
+        entry.pk,
+    )
+
+
+# The index
+
+
+def _summary(text: str) -> str:
+    first = text.strip().split("\n\n", 1)[0]
+    return Truncator(" ".join(first.split())).chars(SUMMARY_LENGTH)
+
+
+def _names(*names: str) -> str:
+    """Names as lower-case words, one name per line, for word-start and trigram matching."""
+    lines = (" ".join(WORD_RE.findall(name.lower())) for name in names)
+    return "\n".join(line for line in lines if line)
+
+
+def _remedy_entry(remedy: Remedy) -> SearchEntry:
+    synonyms = remedy.synonym_list
+    return SearchEntry(
+        kind=Kind.REMEDY,
+        object_id=remedy.pk,
+        title=remedy.name,
+        synonyms="\n".join(synonyms),
+        names=_names(remedy.name, *synonyms),
+        summary=_summary(remedy.what_it_is),
+        body="\n\n".join(
+            [
+                remedy.what_it_is,
+                remedy.how_it_works,
+                remedy.why_it_matters,
+                remedy.considerations,
+            ]
+        ),
+        url=remedy.get_absolute_url(),
+        label=remedy.category.name,
+        is_published=remedy.is_published,
+    )
+
+
+def _ailment_entry(ailment: Ailment) -> SearchEntry:
+    synonyms = ailment.synonym_list
+    return SearchEntry(
+        kind=Kind.AILMENT,
+        object_id=ailment.pk,
+        title=ailment.name,
+        synonyms="\n".join(synonyms),
+        names=_names(ailment.name, *synonyms),
+        summary=_summary(ailment.description),
+        body=ailment.description,
+        url=ailment.get_absolute_url(),
+        label="",
+        is_published=ailment.is_published,
+    )
+
+
+def _page_entry(page: EvidencePage) -> SearchEntry:
+    remedy, ailment = page.remedy, page.ailment
+    synonyms = [*split_lines(remedy.synonyms), *split_lines(ailment.synonyms)]
+    steps = [f"{step.title}\n{step.instructions}" for step in page.steps.all()]
+    return SearchEntry(
+        kind=Kind.PAGE,
+        object_id=page.pk,
+        title=f"{remedy.name} for {ailment.name}",
+        synonyms="\n".join(synonyms),
+        names=_names(remedy.name, ailment.name, *synonyms),
+        summary=_summary(page.summary),
+        body="\n\n".join(
+            [
+                page.why_it_works,
+                page.how_to_intro,
+                *steps,
+                page.how_to_outro,
+                page.warnings,
+            ]
+        ),
+        url=page.get_absolute_url(),
+        label="",
+        is_published=page.is_published and remedy.is_published and ailment.is_published,
+        popularity=page.score,
+    )
+
+
+_UPSERT_FIELDS = [
+    "title",
+    "synonyms",
+    "names",
+    "summary",
+    "body",
+    "url",
+    "label",
+    "is_published",
+    "popularity",
+    "indexed_at",
+]
+
+
+_NAMES_SQL = (
+    "setweight(to_tsvector(%s::regconfig, %s), 'A')"
+    " || setweight(to_tsvector(%s::regconfig, %s), 'B')"
+    " || setweight(to_tsvector(%s::regconfig, %s), 'A')"
+    " || setweight(to_tsvector(%s::regconfig, %s), 'B')"
+)
+_TEXT_SQL = (
+    " || setweight(to_tsvector(%s::regconfig, %s), 'C')"
+    " || setweight(to_tsvector(%s::regconfig, %s), 'D')"
+)
+
+
+def _set_vectors(entry: SearchEntry) -> None:
+    """Give the entry its two vectors, computed by PostgreSQL as the row is written.
+
+    Names twice: stemmed (English) and as written (for half-typed words);
+    title A, synonyms B, summary C, body D. Plain SQL, because compiling four
+    to six SearchVector expressions per row made a rebuild three times slower.
+    """
+    names = [CONFIG, entry.title, CONFIG, entry.synonyms]
+    names += [AS_WRITTEN, entry.title, AS_WRITTEN, entry.synonyms]
+    text = [CONFIG, entry.summary, CONFIG, entry.body]
+    field = SearchVectorField()
+    entry.names_vector = RawSQL(_NAMES_SQL, names, output_field=field)
+    entry.search_vector = RawSQL(
+        _NAMES_SQL + _TEXT_SQL, names + text, output_field=field
+    )
+
+
+def _upsert(entries: list[SearchEntry]) -> None:
+    """Insert or update the entries by (kind, object id), vectors included, in one write."""
+    if not entries:
+        return
+    now = timezone.now()
+    fields = list(_UPSERT_FIELDS)
+    postgres = _is_postgres()
+    for entry in entries:
+        entry.indexed_at = now
+        if postgres:
+            _set_vectors(entry)
+    if postgres:
+        fields += ["names_vector", "search_vector"]
+        words = {
+            word
+            for entry in entries
+            for word in entry.names.split()
+            if TYPO_MIN_LENGTH <= len(word) <= 50
+        }
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
+        )
+    SearchEntry.objects.bulk_create(
+        entries,
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=fields,
+        batch_size=500,
+    )
+
+
+def _pages():
+    return EvidencePage.objects.select_related(
+        "remedy__category", "ailment"
+    ).prefetch_related("steps")
+
+
+def _in_batches(entries: Iterable[SearchEntry], size: int = 1000) -> Iterator[list]:
+    batch: list[SearchEntry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def rebuild_index() -> int:
+    """Rewrite the whole search index from the remedies, ailments and evidence pages.
+
+    Rows are updated in place (their ids, which recent searches refer to, stay
+    the same) and rows of deleted objects are removed. Safe to run at any time;
+    returns how many entries the index holds.
+    """
+    sources = [
+        (Kind.REMEDY, Remedy, Remedy.objects.select_related("category"), _remedy_entry),
+        (Kind.AILMENT, Ailment, Ailment.objects.all(), _ailment_entry),
+        (Kind.PAGE, EvidencePage, _pages(), _page_entry),
+    ]
+    total = 0
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        for kind, model, queryset, make in sources:
+            rows = (make(obj) for obj in queryset.order_by("pk").iterator(1000))
+            for batch in _in_batches(rows):
+                _upsert(batch)
+                total += len(batch)
+            SearchEntry.objects.filter(kind=kind).exclude(
+                object_id__in=model.objects.values("pk")
+            ).delete()
+    return total
+
+
+def index_remedy(remedy: Remedy) -> None:
+    """Bring a remedy's search entry up to date after it was saved.
+
+    Also re-indexes its evidence pages, whose titles, synonyms and published
+    flag come from the remedy. Call it after saving a remedy (a rename, new
+    synonyms, publishing or unpublishing, a new category). After renaming a
+    category, call it for each of the category's remedies or `rebuild_index()`.
+    """
+    remedy = Remedy.objects.select_related("category").get(pk=remedy.pk)
+    with transaction.atomic():
+        _upsert(
+            [_remedy_entry(remedy), *map(_page_entry, _pages().filter(remedy=remedy))]
+        )
+
+
+def index_ailment(ailment: Ailment) -> None:
+    """Bring an ailment's search entry up to date after it was saved.
+
+    Also re-indexes its evidence pages, whose titles, synonyms and published
+    flag come from the ailment.
+    """
+    ailment = Ailment.objects.get(pk=ailment.pk)
+    with transaction.atomic():
+        _upsert(
+            [
+                _ailment_entry(ailment),
+                *map(_page_entry, _pages().filter(ailment=ailment)),
+            ]
+        )
+
+
+def index_page(page: EvidencePage) -> None:
+    """Bring one evidence page's search entry up to date after it (or its steps) was saved."""
+    _upsert([_page_entry(_pages().get(pk=page.pk))])
+
+
+def remove_from_index(obj: Remedy | Ailment | EvidencePage) -> None:
+    """Take a deleted remedy, ailment or evidence page out of the index.
+
+    Call it after the delete (Django has cleared `obj.pk` by then, so this
+    removes every entry of that kind whose object is gone). Deleting a remedy
+    deletes its evidence pages too, so their entries go as well.
+    """
+    kinds = {
+        Remedy: [(Kind.REMEDY, Remedy), (Kind.PAGE, EvidencePage)],
+        Ailment: [(Kind.AILMENT, Ailment), (Kind.PAGE, EvidencePage)],
+        EvidencePage: [(Kind.PAGE, EvidencePage)],
+    }
+    with transaction.atomic():
+        for kind, model in kinds[type(obj)]:
+            SearchEntry.objects.filter(kind=kind).exclude(
+                object_id__in=model.objects.values("pk")
+            ).delete()
+
+
+# Recent searches: the visitor's own, kept in their session.
+
+RECENT_KEY = "search_recent"
+RECENT_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Recent:
+    term: str
+    entry: SearchEntry | None
+
+
+def _remember(session, term: str, entry: SearchEntry | None) -> None:
+    item = {"q": term, "entry": entry.pk if entry else None}
+    kept = [
+        old
+        for old in session.get(RECENT_KEY, [])
+        if old.get("q") != term or old.get("entry") != item["entry"]
+    ]
+    session[RECENT_KEY] = [item, *kept][:RECENT_LIMIT]
+
+
+def recent_searches(session) -> list[Recent]:
+    """The visitor's last few searches, newest first; chosen pages that are gone are left out."""
+    items = [i for i in session.get(RECENT_KEY, []) if isinstance(i, dict)]
+    ids = [i["entry"] for i in items if i.get("entry")]
+    entries = SearchEntry.objects.published().in_bulk(ids) if ids else {}
+    recents = []
+    for item in items:
+        if item.get("entry"):
+            if item["entry"] in entries:
+                recents.append(Recent(item.get("q", ""), entries[item["entry"]]))
+        elif item.get("q"):
+            recents.append(Recent(item["q"], None))
+    return recents
+
+
+def clear_recent_searches(*, session) -> bool:
+    """Forget the visitor's recent searches; False when there were none."""
+    return bool(session.pop(RECENT_KEY, None))
+
+
+# The trending log
+
+TRENDING_DAYS = 7
+TRENDING_HALF_LIFE_DAYS = 2
+TRENDING_MIN_VISITORS = 3
+TRENDING_LIMIT = 5
+TRENDING_CACHE_KEY = "search:trending"
+TRENDING_CACHE_SECONDS = 300
+# A visitor's searches this close together are one search being refined:
+# "sciat" then "sciatica" counts once, as "sciatica".
+PREFIX_WINDOW = timedelta(minutes=30)
+LOG_KEEP_DAYS = 30
+
+
+def visitor_hash(session_key: str) -> str:
+    """A salted hash of the session key (salt from SECRET_KEY): counts a visitor once, names no one."""
+    return salted_hmac("search.visitor", session_key, algorithm="sha256").hexdigest()[
+        :32
+    ]
+
+
+def record_search(
+    *, session, term: str, entry: SearchEntry | None = None, found: bool = True
+) -> None:
+    """Remember a final search: a submitted query, or a suggestion the visitor chose.
+
+    It goes first in the visitor's recent searches, and, when it found
+    something, into the trending log under a hash of the session. Within half
+    an hour a visitor's shorter prefixes of the term are replaced by it, and
+    a prefix of a term they already searched is not logged again, so the
+    letters typed on the way to "sciatica" count once.
+    """
+    term = normalise(term)
+    if not term:
+        return
+    _remember(session, term, entry)
+    if not found:
+        return
+    if session.session_key is None:
+        session.save()
+    visitor = visitor_hash(session.session_key)
+    with transaction.atomic():
+        recent = SearchLog.objects.filter(
+            visitor=visitor, created_at__gte=timezone.now() - PREFIX_WINDOW
+        )
+        if recent.filter(StartsWith(F("term"), Value(term))).exists():
+            return
+        recent.filter(StartsWith(Value(term), F("term"))).delete()
+        SearchLog.objects.create(term=term, visitor=visitor)
+
+
+def _trending(now: datetime) -> list[str]:
+    # visitors_k: distinct visitors whose latest search of the term is at most
+    # k days old. A visitor whose latest search is between k-1 and k days old
+    # weighs 0.5^((k-1)/half-life); summing the weights is the same as the
+    # linear combination of visitors_k below, so the database does it all.
+    weights = [
+        0.5 ** ((k - 1) / TRENDING_HALF_LIFE_DAYS) for k in range(1, TRENDING_DAYS + 1)
+    ] + [0.0]
+    counts = {
+        f"visitors_{k}": Count(
+            "visitor", distinct=True, filter=Q(created_at__gte=now - timedelta(days=k))
+        )
+        for k in range(1, TRENDING_DAYS + 1)
+    }
+    score = sum(
+        (
+            Value(weights[k - 1] - weights[k]) * F(f"visitors_{k}")
+            for k in range(1, TRENDING_DAYS + 1)
+        ),
+        start=Value(0.0),
+    )
+    rows = (
+        SearchLog.objects.filter(created_at__gte=now - timedelta(days=TRENDING_DAYS))
+        .values("term")
+        .annotate(**counts)
+        .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
+        .filter(**{f"visitors_{TRENDING_DAYS}__gte": TRENDING_MIN_VISITORS})
+        .order_by("-score", "term")[:TRENDING_LIMIT]
+    )
+    return [row["term"] for row in rows]
+
+
+def trending() -> list[str]:
+    """Terms searched by the most distinct visitors this week, recent ones weighing more.
+
+    A term shows only once at least three visitors searched it. The same for
+    every visitor, so it is kept in the shared cache for five minutes.
+    """
+    return cache.get_or_set(
+        TRENDING_CACHE_KEY, lambda: _trending(timezone.now()), TRENDING_CACHE_SECONDS
+    )
+
+
+def prune_search_log(*, days: int = LOG_KEEP_DAYS) -> int:
+    """Delete log rows older than `days`; returns how many went."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = SearchLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,24 +1,158 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from ailments.models import Ailment
-
-from .services import search
+from . import services
+from .models import SearchEntry
 
 PER_PAGE = 20
+PER_GROUP = 5
+SUGGESTED_AILMENTS = 12
+GROUP_HEADINGS = {
+    SearchEntry.Kind.AILMENT: "Ailments",
+    SearchEntry.Kind.REMEDY: "Remedies",
+    SearchEntry.Kind.PAGE: "Remedies for an ailment",
+}
 
 
+def _query(request) -> str:
+    # No NUL bytes: PostgreSQL text cannot hold them.
+    query = request.GET.get("q", "").replace("\x00", "")
+    return query.strip()[: services.MAX_QUERY_LENGTH]
+
+
+def _groups(entries: list[SearchEntry], counts: dict[str, int], query: str) -> list:
+    """The entries by kind, the group with the best first match first."""
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        group = groups.setdefault(
+            entry.kind,
+            {
+                "kind": entry.kind,
+                "heading": GROUP_HEADINGS[entry.kind],
+                "count": counts.get(entry.kind, 0),
+                "more_url": "?" + urlencode({"q": query, "kind": entry.kind}),
+                "entries": [],
+            },
+        )
+        group["entries"].append(entry)
+    # `entries` come in search order, so the group whose first entry comes
+    # first is the best match.
+    return sorted(groups.values(), key=lambda g: entries.index(g["entries"][0]))
+
+
+@require_GET
 def search_results(request):
-    query = request.GET.get("q", "").strip()[:100]
-    results = search(query) if query else None
-    ctx = {
-        "query": query,
-        "results": results,
-        "page_obj": Paginator(results.pages, PER_PAGE).get_page(request.GET.get("page"))
-        if results
-        else None,
-        "suggested_ailments": Ailment.objects.published().order_by("name")[:8]
-        if not results or results.is_empty
-        else [],
-    }
+    """The results page: the same for every visitor, and it needs no JavaScript."""
+    query = _query(request)
+    kind = request.GET.get("kind")
+    if kind not in GROUP_HEADINGS:
+        kind = None
+    ctx = {"query": query, "kind": kind, "counts": {}, "total": 0}
+    if query:
+        results = services.search(query)
+        counts = results.kind_counts()
+        total = sum(counts.values())
+        ctx.update(
+            counts=counts,
+            total=total,
+            tabs=[
+                {
+                    "kind": k,
+                    "heading": heading,
+                    "count": counts.get(k, 0),
+                    "url": "?" + urlencode({"q": query, "kind": k}),
+                }
+                for k, heading in GROUP_HEADINGS.items()
+                if counts.get(k)
+            ],
+            all_url="?" + urlencode({"q": query}),
+        )
+        if kind:
+            ctx.update(
+                heading=GROUP_HEADINGS[kind],
+                page_obj=Paginator(results.filter(kind=kind), PER_PAGE).get_page(
+                    request.GET.get("page")
+                ),
+                query_string=urlencode({"q": query, "kind": kind}),
+            )
+        elif total:
+            ctx["groups"] = _groups(results.top_per_kind(PER_GROUP), counts, query)
+        if not kind and "page" not in request.GET:
+            # The visitor's own recent searches and the anonymous trending log;
+            # neither is shown on this page.
+            services.record_search(session=request.session, term=query, found=total > 0)
+    if not ctx["total"]:
+        ctx["suggested_ailments"] = (
+            SearchEntry.objects.published()
+            .filter(kind=SearchEntry.Kind.AILMENT)
+            .order_by("title")[:SUGGESTED_AILMENTS]
+        )
+        ctx["trending"] = services.trending()
     return render(request, "search/search_results.html", ctx)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@cache_control(public=True, max_age=60)
+def suggest(request):
+    """The palette's suggestions for what has been typed: a partial, the same for everyone."""
+    query = _query(request)
+    if not request.htmx:
+        return redirect(
+            reverse("search:search_results") + "?" + urlencode({"q": query})
+        )
+    ctx = {"query": query, "suggestions": services.suggest(query)}
+    return render(request, "search/suggest.html", ctx)
+
+
+@require_GET
+@never_cache
+def open_result(request, pk):
+    """A suggestion chosen in the palette: remember it, then go to its page."""
+    entry = get_object_or_404(SearchEntry.objects.published(), pk=pk)
+    services.record_search(session=request.session, term=entry.title, entry=entry)
+    return redirect(entry.url)
+
+
+def _recent_context(request) -> dict:
+    return {
+        "recent": services.recent_searches(request.session),
+        "trending": services.trending(),
+    }
+
+
+@require_GET
+@never_cache
+def recent_searches(request):
+    """The visitor's recent searches and what is trending.
+
+    With htmx it is the palette's opening content, loaded in its own request
+    because it differs per visitor; without JavaScript it is a small page.
+    """
+    template = "search/recent_searches.html"
+    if request.htmx:
+        template += "#palette-home"
+    return render(request, template, _recent_context(request))
+
+
+@require_POST
+@never_cache
+def clear_recent_searches(request):
+    cleared = services.clear_recent_searches(session=request.session)
+    text = (
+        "Your recent searches are cleared."
+        if cleared
+        else "You had no recent searches."
+    )
+    if request.htmx:
+        ctx = _recent_context(request) | {"notice": text}
+        return render(request, "search/recent_searches.html#palette-home", ctx)
+    messages.success(request, text)
+    return redirect("search:recent_searches")

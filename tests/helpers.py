@@ -159,3 +159,22 @@ class SiteTestCase(TestCase):
         cls.other_member = make_member(display_name="Bob")
         cls.unverified = make_member(display_name="Una", verified=False)
         cls.editor = make_editor(display_name="Erin")
+
+
+def make_comment(target=None, *, author=None, parent=None, text=None, **kwargs):
+    """A comment on `target` (a Remedy or an EvidencePage), or a reply to `parent`.
+
+    Goes through discussions.services, so threads and depths are as the site makes them.
+    """
+    from discussions import services
+
+    author = author or make_member()
+    text = text or f"Comment {next(_seq)}"
+    if parent is not None:
+        comment = services.reply(author=author, parent=parent, text=text)
+    else:
+        comment = services.post_comment(author=author, target=target, text=text)
+    if kwargs:
+        type(comment).objects.filter(pk=comment.pk).update(**kwargs)
+        comment.refresh_from_db()
+    return comment

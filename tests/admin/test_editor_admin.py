@@ -354,3 +354,46 @@ class ChangelistQueryCountTests(SiteTestCase):
 
     def test_ailment_changelist(self):
         self.assert_fixed(reverse("admin:ailments_ailment_changelist"), 4 + 3)
+
+
+class SearchFreshnessTests(SiteTestCase):
+    """What an editor changes in the admin is what search finds, at once."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(self.editor)
+
+    def found(self, term: str) -> str:
+        return self.client.get(
+            reverse("search:search_results"), {"q": term}
+        ).content.decode()
+
+    def test_new_renamed_unpublished_and_deleted_content_is_searched_as_it_is(self):
+        category = make_category()
+        self.client.post(reverse("admin:remedies_remedy_add"), remedy_form(category))
+        remedy = Remedy.objects.get(slug="foam-rolling")
+        assert "/remedies/foam-rolling/" in self.found("foam rolling")
+
+        change = reverse("admin:remedies_remedy_change", args=[remedy.pk])
+        self.client.post(change, remedy_form(category, name="Roller massage"))
+        assert "/remedies/foam-rolling/" in self.found("roller massage")
+
+        self.client.post(
+            reverse("admin:remedies_remedy_changelist"),
+            {"action": "unpublish", "_selected_action": [remedy.pk]},
+        )
+        assert "/remedies/foam-rolling/" not in self.found("roller massage")
+
+        ailment = make_ailment(name="Shin splints", slug="shin-splints")
+        self.client.post(
+            reverse("admin:remedies_evidencepage_add"),
+            page_form(make_remedy(name="Calf raises"), ailment, []),
+        )
+        page = EvidencePage.objects.get(ailment=ailment)
+        assert page.get_absolute_url() in self.found("outer thigh")  # a step's text
+
+        self.client.post(
+            reverse("admin:remedies_evidencepage_delete", args=[page.pk]),
+            {"post": "yes"},
+        )
+        assert page.get_absolute_url() not in self.found("outer thigh")

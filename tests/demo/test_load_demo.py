@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from ailments.models import Ailment
+from discussions.models import Comment
 from remedies.models import Category, EvidencePage, Product, Remedy, Study
 from votes.models import Vote
 from votes.services import recount_tallies
@@ -12,7 +13,16 @@ from votes.services import recount_tallies
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Category, Remedy, Ailment, EvidencePage, Study, Product, Vote)
+        for model in (
+            Category,
+            Remedy,
+            Ailment,
+            EvidencePage,
+            Study,
+            Product,
+            Vote,
+            Comment,
+        )
     }
 
 
@@ -28,6 +38,7 @@ class LoadDemoTests(TestCase):
         self.assertGreaterEqual(first["EvidencePage"], 25)
         self.assertGreaterEqual(first["Study"], 40)
         self.assertGreaterEqual(first["Product"], 5)
+        self.assertGreaterEqual(first["Comment"], 5)
 
         call_command("load_demo", stdout=StringIO())
         self.assertEqual(counts(), first)
@@ -51,3 +62,6 @@ class LoadDemoTests(TestCase):
         r = self.client.get(page.get_absolute_url())
         self.assertContains(r, "Physical Therapy Stretches")
         self.assertContains(r, "Exercise")  # a stretching programme is not a "herb"
+        # Its discussion has threads with replies from named members.
+        self.assertContains(r, "Priya")
+        self.assertEqual(page.comments.filter(parent__isnull=False).count() >= 2, True)

@@ -128,14 +128,15 @@ class EvidenceDetailTests(SiteTestCase):
 
     def test_query_count_is_fixed_whatever_the_size(self):
         # 1 page + remedy + category + ailment, 2 live pages of the remedy with
-        # citation counts, 3 distinct studies, 4 products, 5 steps, 6 citations.
-        with self.assertNumQueries(6):
+        # citation counts, 3 distinct studies, 4 products, 5 steps, 6 citations,
+        # 7 the discussion's counts (empty, so no threads to load).
+        with self.assertNumQueries(7):
             self.client.get(self.url)
         for _ in range(10):
             make_page(
                 self.remedy, up=5, down=5, steps=3, studies=[make_study(), self.shared]
             )
             make_product(self.remedy)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             r = self.client.get(self.url)
         self.assertContains(r, "<dt>Conditions</dt><dd>12</dd>", html=True)

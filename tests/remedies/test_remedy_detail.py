@@ -85,12 +85,12 @@ class RemedyDetailTests(SiteTestCase):
 
     def test_query_count_is_fixed_whatever_the_size(self):
         # 1 remedy + category, 2 live pages with ailments and citation counts,
-        # 3 distinct studies, 4 products.
-        with self.assertNumQueries(4):
+        # 3 distinct studies, 4 products, 5 the discussion's counts (empty).
+        with self.assertNumQueries(5):
             self.client.get(self.url)
         for _ in range(20):
             make_page(self.remedy, up=3, down=2, studies=[make_study()])
             make_product(self.remedy)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             r = self.client.get(self.url)
         self.assertContains(r, "<dt>Conditions</dt><dd>22</dd>", html=True)

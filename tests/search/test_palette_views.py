@@ -1,0 +1,263 @@
+"""What the search palette asks the server for: suggestions, recent searches, clearing them, a chosen suggestion."""
+
+import re
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+
+from search.models import SearchEntry, SearchLog
+from search.services import rebuild_index
+from tests.helpers import SiteTestCase, make_ailment, make_page, make_remedy
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+class PaletteTestCase(SiteTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sciatica = make_ailment(
+            name="Sciatica", slug="sciatica", synonyms="sciatic nerve pain"
+        )
+        cls.stretches = make_remedy(name="Physical Therapy Stretches", slug="stretches")
+        cls.page = make_page(cls.stretches, cls.sciatica)
+        make_remedy(name="Secret sciatica cure", is_published=False)
+        rebuild_index()
+        cls.sciatica_entry = SearchEntry.objects.get(kind="ailment")
+        cls.page_entry = SearchEntry.objects.get(kind="page")
+
+
+class SuggestTests(PaletteTestCase):
+    url = reverse("search:suggest")
+
+    def test_suggestions_are_options_of_a_listbox(self):
+        r = self.client.get(self.url, {"q": "sciat"}, **HTMX)
+        self.assertEqual(r.status_code, 200)
+        html = r.content.decode()
+        self.assertContains(r, '<div role="listbox" id="palette-listbox"')
+        options = re.findall(r'<a role="option" id="([^"]+)"[^>]*href="([^"]+)"', html)
+        self.assertEqual(
+            options,
+            [
+                ("palette-option-1", f"/search/go/{self.sciatica_entry.pk}/"),
+                ("palette-option-2", f"/search/go/{self.page_entry.pk}/"),
+                ("palette-option-all", "/search/?q=sciat"),
+            ],
+        )
+        self.assertContains(r, '<span class="palette__kind">Ailment</span>', html=True)
+        self.assertContains(r, "See all results for “sciat”")
+        self.assertContains(
+            r, 'data-status="2 suggestions. Use the up and down arrows to choose."'
+        )
+        self.assertNotContains(r, "Secret sciatica cure")
+        assert "<html" not in html
+
+    def test_no_suggestions_still_offers_the_full_search(self):
+        r = self.client.get(self.url, {"q": "zzzz"}, **HTMX)
+        self.assertContains(
+            r, 'data-status="No suggestions. Press Enter to search everything."'
+        )
+        self.assertContains(r, 'id="palette-option-all"')
+
+    def test_one_letter_asks_for_more(self):
+        r = self.client.get(self.url, {"q": "s"}, **HTMX)
+        self.assertContains(r, "Keep typing for suggestions.")
+        self.assertEqual(len(re.findall(r'role="option"', r.content.decode())), 1)
+
+    def test_the_query_is_escaped(self):
+        r = self.client.get(self.url, {"q": '"><img src=x>'}, **HTMX)
+        self.assertNotContains(r, "<img src=x>")
+        self.assertContains(r, "&quot;&gt;&lt;img src=x&gt;")
+
+    def test_it_is_the_same_for_everyone_and_cacheable(self):
+        r = self.client.get(self.url, {"q": "sciat"}, **HTMX)
+        self.assertIn("public", r["Cache-Control"])
+        self.assertIn("max-age=60", r["Cache-Control"])
+        self.assertIn("HX-Request", r["Vary"])
+        self.assertNotIn("Cookie", r.get("Vary", ""))
+        self.assertFalse(r.cookies)
+        self.assertFalse(SearchLog.objects.exists())  # typing is not searching
+
+    def test_without_htmx_it_sends_you_to_the_results_page(self):
+        r = self.client.get(self.url, {"q": "sciatic nerve"})
+        self.assertRedirects(
+            r, "/search/?q=sciatic+nerve", fetch_redirect_response=False
+        )
+
+    def test_query_count_is_fixed_whatever_the_size(self):
+        # SQLite: 1 the ranked suggestions. PostgreSQL: 1 the closest known
+        # word to any word it does not know (for typos), 2 the suggestions:
+        # the best name matches and, to fill up, text matches, in one query.
+        expected = 2 if connection.vendor == "postgresql" else 1
+        with self.assertNumQueries(expected):
+            self.client.get(self.url, {"q": "stretches"}, **HTMX)
+        for i in range(40):
+            make_page(make_remedy(name=f"Stretches {i}"), make_ailment())
+        rebuild_index()
+        with self.assertNumQueries(expected):
+            r = self.client.get(self.url, {"q": "stretches"}, **HTMX)
+        self.assertEqual(len(re.findall(r'role="option"', r.content.decode())), 9)
+
+
+class OpenResultTests(PaletteTestCase):
+    def test_a_chosen_suggestion_is_remembered_then_opened(self):
+        url = reverse("search:open_result", args=[self.page_entry.pk])
+        r = self.client.get(url)
+        self.assertRedirects(
+            r, "/remedies/stretches/for/sciatica/", fetch_redirect_response=False
+        )
+        self.assertIn("no-cache", r["Cache-Control"])
+        log = SearchLog.objects.get()
+        self.assertEqual(log.term, "physical therapy stretches for sciatica")
+        r = self.client.get(reverse("search:recent_searches"), **HTMX)
+        self.assertContains(r, 'href="/remedies/stretches/for/sciatica/"')
+
+    def test_query_count_is_fixed_whatever_the_size(self):
+        # 1 the entry, 2 load the session, 3-7 log it (savepoint, a longer
+        # term already logged?, delete shorter prefixes, insert, release),
+        # 8-10 save the session (savepoint, update, release).
+        url = reverse("search:open_result", args=[self.page_entry.pk])
+        for size in ("small", "large"):
+            if size == "large":
+                for i in range(30):
+                    make_page(make_remedy(name=f"Stretches {i}"), self.sciatica)
+                rebuild_index()
+            client = self.client_class()
+            # A visitor with a session (a search that found nothing is not logged).
+            client.get(reverse("search:search_results"), {"q": "zzzz"})
+            with self.assertNumQueries(10):
+                client.get(url)
+
+    def test_an_unpublished_or_missing_entry_is_not_found(self):
+        hidden = SearchEntry.objects.get(is_published=False)
+        for pk in (hidden.pk, 999999):
+            r = self.client.get(reverse("search:open_result", args=[pk]))
+            self.assertEqual(r.status_code, 404)
+        self.assertFalse(SearchLog.objects.exists())
+
+
+@override_settings(CACHES=LOCMEM)
+class RecentSearchesTests(PaletteTestCase):
+    url = reverse("search:recent_searches")
+    clear_url = reverse("search:clear_recent_searches")
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    def search(self, client, query):
+        client.get(reverse("search:search_results"), {"q": query})
+
+    def test_a_visitor_sees_only_their_own_recent_searches(self):
+        self.search(self.client, "sciatica")
+        self.client.get(reverse("search:open_result", args=[self.page_entry.pk]))
+        other = self.client_class()
+        self.search(other, "stretches")
+
+        r = self.client.get(self.url, **HTMX)
+        html = r.content.decode()
+        self.assertContains(r, "Recent searches")
+        # Newest first: the chosen page opens directly, the query reruns the search.
+        assert html.index("Physical Therapy Stretches for Sciatica") < html.index(
+            'href="/search/?q=sciatica"'
+        )
+        self.assertNotContains(r, "?q=stretches")
+        r = other.get(self.url, **HTMX)
+        self.assertContains(r, 'href="/search/?q=stretches"')
+        self.assertNotContains(r, "?q=sciatica")
+
+    def test_it_is_never_cached_and_carries_the_csrf_token_for_clearing(self):
+        self.search(self.client, "sciatica")
+        r = self.client.get(self.url, **HTMX)
+        self.assertIn("no-cache", r["Cache-Control"])
+        self.assertIn("private", r["Cache-Control"])
+        self.assertContains(r, 'name="csrfmiddlewaretoken"')
+        self.assertContains(r, f'hx-post="{self.clear_url}"')
+        assert "<html" not in r.content.decode()
+
+    def test_only_the_last_five_are_kept_without_repeats(self):
+        for query in ("one", "two", "sciatica", "three", "four", "five", "sciatica"):
+            self.search(self.client, query)
+        r = self.client.get(self.url, **HTMX)
+        terms = re.findall(r'href="/search/\?q=(\w+)"', r.content.decode())
+        self.assertEqual(terms, ["sciatica", "five", "four", "three", "two"])
+
+    def test_a_new_visitor_has_none_and_gets_no_session(self):
+        r = self.client.get(self.url, **HTMX)
+        self.assertNotContains(r, "Recent searches")
+        self.assertNotContains(r, "csrfmiddlewaretoken")
+        self.assertContains(r, "Type the name of a remedy or an ailment")
+        self.assertNotIn("sessionid", r.cookies)
+
+    def test_without_javascript_it_is_a_small_page(self):
+        self.search(self.client, "sciatica")
+        r = self.client.get(self.url)
+        self.assertContains(r, "<h1>Your recent searches</h1>", html=True)
+        self.assertContains(r, 'href="/search/?q=sciatica"')
+        self.assertContains(r, '<meta name="robots" content="noindex">')
+        self.assertContains(r, f'<form method="post" action="{self.clear_url}">')
+
+    def test_clearing_with_a_plain_form(self):
+        self.search(self.client, "sciatica")
+        r = self.client.post(self.clear_url)
+        self.assertRedirects(r, self.url, fetch_redirect_response=False)
+        r = self.client.get(self.url)
+        self.assertContains(r, "Your recent searches are cleared.")
+        self.assertContains(r, "No recent searches.")
+        r = self.client.post(self.clear_url, follow=True)
+        self.assertContains(r, "You had no recent searches.")
+
+    def test_clearing_with_htmx_returns_the_palette_content(self):
+        self.search(self.client, "sciatica")
+        r = self.client.post(self.clear_url, **HTMX)
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(
+            r,
+            '<p class="palette__notice" role="status">Your recent searches are cleared.</p>',
+            html=True,
+        )
+        self.assertContains(r, 'id="palette-listbox"')
+        self.assertNotContains(r, "Recent searches")
+        r = self.client.get(self.url, **HTMX)
+        self.assertNotContains(r, "?q=sciatica")
+
+    def test_clearing_needs_post_and_keeps_the_trending_log(self):
+        self.search(self.client, "sciatica")
+        r = self.client.get(self.clear_url)
+        self.assertEqual(r.status_code, 405)
+        self.client.post(self.clear_url)
+        self.assertEqual(SearchLog.objects.count(), 1)
+
+    def test_members_have_recent_searches_too(self):
+        self.client.force_login(self.member)
+        self.search(self.client, "sciatica")
+        r = self.client.get(self.url, **HTMX)
+        self.assertContains(r, 'href="/search/?q=sciatica"')
+
+    def test_trending_shows_in_the_palette_for_everyone(self):
+        for _ in range(3):
+            self.search(self.client_class(), "sciatica")
+        r = self.client.get(self.url, **HTMX)
+        self.assertContains(r, "Trending now")
+        self.assertContains(r, 'id="palette-trending-1"')
+        self.assertContains(r, 'href="/search/?q=sciatica"')
+
+    def test_query_count_is_fixed_whatever_the_size(self):
+        # 1 load the session, 2 the chosen pages among the recent searches,
+        # 3 trending (then cached for five minutes).
+        self.search(self.client, "stretches")
+        self.client.get(reverse("search:open_result", args=[self.page_entry.pk]))
+        with self.assertNumQueries(3):
+            self.client.get(self.url, **HTMX)
+        for i in range(30):
+            make_page(make_remedy(name=f"Stretches {i}"), make_ailment())
+        rebuild_index()
+        for entry in SearchEntry.objects.filter(kind="page")[:5]:
+            self.client.get(reverse("search:open_result", args=[entry.pk]))
+        cache.clear()
+        with self.assertNumQueries(3):
+            r = self.client.get(self.url, **HTMX)
+        self.assertEqual(len(re.findall(r'role="option"', r.content.decode())), 5)

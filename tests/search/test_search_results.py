@@ -1,0 +1,244 @@
+"""/search/?q=: the results page, which works without JavaScript and is the same for every visitor."""
+
+import re
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+
+from search.models import SearchLog
+from search.services import rebuild_index
+from tests.helpers import SiteTestCase, make_ailment, make_page, make_remedy
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# On PostgreSQL a query with a word of four letters or more first looks up the
+# closest known words, for typos (search.services._corrections): one query more.
+TYPO = 1 if connection.vendor == "postgresql" else 0
+
+
+class SearchResultsTests(SiteTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sciatica = make_ailment(
+            name="Sciatica",
+            slug="sciatica",
+            synonyms="sciatic nerve pain\nlumbar radiculopathy",
+        )
+        cls.insomnia = make_ailment(name="Insomnia", slug="insomnia")
+        cls.stretches = make_remedy(name="Physical Therapy Stretches", slug="stretches")
+        make_page(
+            cls.stretches,
+            cls.sciatica,
+            summary="Nerve glides and hamstring stretches.",
+            why_it_works="Gentle movement calms the nerve.",
+        )
+        rebuild_index()
+        cls.url = reverse("search:search_results")
+
+    def test_it_finds_ailments_by_synonym_and_groups_results(self):
+        r = self.client.get(self.url, {"q": "sciatic nerve"})
+        self.assertContains(r, '<h2 id="results-ailment">Ailments', html=False)
+        self.assertContains(r, self.sciatica.get_absolute_url())
+        self.assertContains(r, '<h2 id="results-page">Remedies for an ailment')
+        self.assertContains(r, "Physical Therapy Stretches for Sciatica")
+        self.assertContains(r, "Nerve glides and hamstring stretches.")
+        # The best match's group comes first.
+        html = r.content.decode()
+        assert html.index('id="results-ailment"') < html.index('id="results-page"')
+
+    def test_it_finds_pages_by_their_text(self):
+        r = self.client.get(self.url, {"q": "calms the nerve"})
+        self.assertContains(r, "Physical Therapy Stretches for Sciatica")
+        self.assertNotContains(r, 'id="results-ailment"')
+
+    def test_a_remedy_shows_first_when_it_is_the_best_match(self):
+        r = self.client.get(self.url, {"q": "physical therapy"})
+        html = r.content.decode()
+        assert html.index('id="results-remedy"') < html.index('id="results-page"')
+
+    def test_tabs_count_each_kind_and_page_through_one(self):
+        for i in range(25):
+            make_page(
+                make_remedy(name=f"Remedy {i:02}", slug=f"r{i:02}"), self.sciatica
+            )
+        rebuild_index()
+        r = self.client.get(self.url, {"q": "sciatica"})
+        # All: five of each kind and a link to the rest.
+        self.assertContains(r, "See all 26 remedies for an ailment →")
+        self.assertContains(r, 'href="?q=sciatica&amp;kind=page"')
+        self.assertEqual(r.content.decode().count("for Sciatica</a>"), 5)
+        r = self.client.get(self.url, {"q": "sciatica", "kind": "page"})
+        self.assertContains(r, 'aria-current="page">Remedies for an ailment')
+        self.assertEqual(r.content.decode().count("for Sciatica</a>"), 20)
+        self.assertContains(r, "Page 1 of 2")
+        self.assertContains(r, 'href="?q=sciatica&amp;kind=page&amp;page=2"')
+        r = self.client.get(self.url, {"q": "sciatica", "kind": "page", "page": "2"})
+        self.assertEqual(r.content.decode().count("for Sciatica</a>"), 6)
+        # A bad kind or page number is shrugged off, never a 500.
+        for params in ({"kind": "nope"}, {"kind": "page", "page": "x"}):
+            r = self.client.get(self.url, {"q": "sciatica", **params})
+            self.assertEqual(r.status_code, 200)
+
+    def test_nothing_found_suggests_ailments(self):
+        r = self.client.get(self.url, {"q": "zzzz"})
+        self.assertContains(r, "Nothing matched “zzzz”")
+        self.assertContains(r, "Browse by ailment")
+        self.assertContains(r, self.sciatica.get_absolute_url())
+        self.assertContains(r, self.insomnia.get_absolute_url())
+
+    def test_an_empty_query_shows_the_search_box_and_ailments(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, '<input id="search-q" name="q" type="search"')
+        self.assertContains(r, "Browse by ailment")
+        self.assertNotContains(r, "Nothing matched")
+
+    def test_the_query_is_escaped_and_kept_in_the_box(self):
+        r = self.client.get(self.url, {"q": "<script>alert(1)</script>"})
+        self.assertNotContains(r, "<script>alert(1)</script>")
+        self.assertContains(r, "&lt;script&gt;")
+        r = self.client.get(self.url, {"q": "sciatica"})
+        self.assertContains(r, 'value="sciatica"')
+
+    def test_a_nul_byte_is_dropped_not_a_500(self):
+        r = self.client.get(self.url, {"q": "sci\x00atica"})
+        self.assertContains(r, self.sciatica.get_absolute_url())
+        r = self.client.get(
+            reverse("search:suggest"), {"q": "\x00"}, HTTP_HX_REQUEST="true"
+        )
+        self.assertEqual(r.status_code, 200)
+
+    def test_a_long_query_is_cut_to_100_characters(self):
+        r = self.client.get(self.url, {"q": "sciatica " + "x" * 300})
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(len(r.context["query"]), 100)
+
+    def test_drafts_are_not_listed(self):
+        draft = make_remedy(name="Sciatica secret", is_published=False)
+        make_page(draft, self.sciatica)
+        rebuild_index()
+        r = self.client.get(self.url, {"q": "sciatica"})
+        self.assertNotContains(r, "Sciatica secret")
+
+    def test_visitor_page_carries_nothing_per_visitor(self):
+        # Searching is remembered (recent searches, trending log), but never
+        # shown here: two visitors see the same page.
+        first = self.client.get(self.url, {"q": "sciatica"})
+        self.client.get(self.url, {"q": "insomnia"})
+        again = self.client.get(self.url, {"q": "sciatica"})
+        other = self.client_class().get(self.url, {"q": "sciatica"})
+        self.assertNotContains(again, "csrfmiddlewaretoken")
+        self.assertNotContains(again, "insomnia</a>")
+        self.assertNotContains(again, "Recent searches")
+        self.assertEqual(again.content, other.content)
+        self.assertEqual(first.content, other.content)
+        self.assertNotIn("csrftoken", again.cookies)
+
+    def test_member_sees_the_same_results(self):
+        self.client.force_login(self.member)
+        r = self.client.get(self.url, {"q": "sciatica"})
+        self.assertContains(r, self.sciatica.get_absolute_url())
+        self.assertContains(r, "Your account")
+
+    def test_no_inline_script_style_or_handlers(self):
+        html = self.client.get(self.url, {"q": "sciatica"}).content.decode()
+        assert not re.search(
+            r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", html
+        )
+        assert " style=" not in html
+        assert not re.search(r"\son[a-z]+=", html)
+        assert "hx-on" not in html and "javascript:" not in html
+
+    def test_every_page_has_the_palette_and_the_plain_search_form(self):
+        for url in ("/", "/ailments/", self.url):
+            r = self.client.get(url)
+            self.assertContains(r, '<dialog id="search-palette"')
+            self.assertContains(r, 'role="combobox"')
+            self.assertContains(r, 'hx-trigger="input changed delay:200ms"')
+            self.assertContains(r, 'class="palette-open"')
+            self.assertContains(
+                r, '<form class="header-search" role="search" action="/search/"'
+            )
+            self.assertContains(r, "js/palette.")
+
+    def test_a_first_search_is_logged_but_not_paging_or_tabs(self):
+        self.client.get(self.url, {"q": "Sciatica"})
+        self.client.get(self.url, {"q": "sciatica", "kind": "page"})
+        self.client.get(self.url, {"q": "sciatica", "page": "1"})
+        self.assertEqual(
+            list(SearchLog.objects.values_list("term", flat=True)), ["sciatica"]
+        )
+
+    def test_searches_that_find_nothing_are_not_logged(self):
+        self.client.get(self.url, {"q": "zzzz"})
+        self.assertFalse(SearchLog.objects.exists())
+
+
+@override_settings(CACHES=LOCMEM)
+class SearchResultsQueryCountTests(SiteTestCase):
+    """The page runs the same queries whatever the size of the index.
+
+    Counts are for SQLite; PostgreSQL adds the typo look-up (TYPO) first.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.ailment = make_ailment(name="Back pain", slug="back")
+        for i in range(3):
+            make_page(make_remedy(name=f"Heat {i}"), cls.ailment)
+        rebuild_index()
+        cls.url = reverse("search:search_results")
+
+    def grow(self):
+        for i in range(40):
+            make_page(make_remedy(name=f"Heat more {i}"), self.ailment)
+            make_ailment(name=f"Back ache {i}")
+        rebuild_index()
+
+    def test_visitor_first_search(self):
+        # 1 counts by kind, 2 the first five of each kind (one window query).
+        # Remembering it needs a session key: 3 is a new key free, 4-6 insert
+        # the session (savepoint, insert, release). Logging it for trending,
+        # 7-11: savepoint, has this visitor logged a longer term lately,
+        # delete their shorter prefixes, insert, release. 12-14 the session
+        # middleware saves the session again (savepoint, update, release).
+        with self.assertNumQueries(14 + TYPO):
+            self.client.get(self.url, {"q": "heat"})
+        self.grow()
+        self.client = self.client_class()
+        with self.assertNumQueries(14 + TYPO):
+            self.client.get(self.url, {"q": "heat"})
+
+    def test_visitor_next_search(self):
+        # 1 counts by kind, 2 the first five of each kind, 3 load the session,
+        # 4-8 log it (as above), 9-11 save the session.
+        self.client.get(self.url, {"q": "back"})
+        with self.assertNumQueries(11 + TYPO):
+            self.client.get(self.url, {"q": "heat"})
+        self.grow()
+        with self.assertNumQueries(11 + TYPO):
+            self.client.get(self.url, {"q": "heat more"})
+
+    def test_one_kind_paged(self):
+        # 1 session, 2 counts by kind, 3 count for the paginator, 4 the page.
+        self.client.get(self.url, {"q": "back"})
+        with self.assertNumQueries(4 + TYPO):
+            self.client.get(self.url, {"q": "heat", "kind": "page", "page": "1"})
+        self.grow()
+        with self.assertNumQueries(4 + TYPO):
+            self.client.get(self.url, {"q": "heat", "kind": "page", "page": "2"})
+
+    def test_nothing_found(self):
+        # 1 counts by kind (none), 2 trending, 3 ailments to browse. The
+        # search goes into the visitor's recent searches (not the trending
+        # log: it found nothing): 4 is the new session key free, 5-7 insert
+        # the session in a savepoint.
+        with self.assertNumQueries(7 + TYPO):
+            self.client.get(self.url, {"q": "zzzz"})
+        self.grow()
+        cache.clear()
+        self.client = self.client_class()
+        with self.assertNumQueries(7 + TYPO):
+            self.client.get(self.url, {"q": "zzzz"})
