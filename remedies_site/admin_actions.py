@@ -50,10 +50,15 @@ class SearchIndexedMixin:
 
     index_for_search = None
 
-    def save_related(self, request, form, formsets, change):
-        # After the inlines (steps, citations) are saved, so their text counts.
-        super().save_related(request, form, formsets, change)
-        type(self).index_for_search(form.instance)
+    # Both run once everything is saved (inlines such as steps included), on
+    # the add and change forms and when a version is restored from history.
+    def response_add(self, request, obj, *args, **kwargs):
+        type(self).index_for_search(obj)
+        return super().response_add(request, obj, *args, **kwargs)
+
+    def response_change(self, request, obj):
+        type(self).index_for_search(obj)
+        return super().response_change(request, obj)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -378,6 +378,15 @@ class SearchFreshnessTests(SiteTestCase):
         self.client.post(change, remedy_form(category, name="Roller massage"))
         assert "/remedies/foam-rolling/" in self.found("roller massage")
 
+        # Restoring the first version from history restores its name in search.
+        first = remedy.history.order_by("history_id").first()
+        revert = reverse(
+            "admin:remedies_remedy_simple_history", args=[remedy.pk, first.history_id]
+        )
+        self.client.post(revert, remedy_form(category))
+        assert "/remedies/foam-rolling/" in self.found("foam rolling")
+        self.client.post(change, remedy_form(category, name="Roller massage"))
+
         self.client.post(
             reverse("admin:remedies_remedy_changelist"),
             {"action": "unpublish", "_selected_action": [remedy.pk]},
