@@ -32,6 +32,16 @@ class AilmentDetailTests(SiteTestCase):
         self.assertContains(r, "Seek urgent care now")
         self.assertContains(r, "sciatic nerve pain")
 
+    def test_each_remedy_shows_its_95_percent_interval(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, "95% interval 44–100%")  # 3 of 3: wide
+        self.assertContains(r, "95% interval 89–98%")  # 95 of 100: narrow
+        self.assertContains(
+            r, '<rect class="interval__band" x="89" y="2" width="9" height="8"/>'
+        )
+        # No interval is drawn for a remedy nobody has rated.
+        self.assertContains(r, "95% interval", count=3)
+
     def test_most_voted_order(self):
         r = self.client.get(self.url, {"order": "votes"})
         self.assertEqual(
