@@ -48,7 +48,7 @@ def _remedy_context(remedy: Remedy) -> dict:
         "pages": pages,
         "pooled": pooled_tally(pages),
         "study_count": study_count,
-        "products": list(remedy.products.all()),
+        "products": remedy.products.all(),
     }
 
 
@@ -62,13 +62,17 @@ def remedy_detail(request, slug):
 
 
 def evidence_context(request, page: EvidencePage) -> dict:
-    """Everything the evidence page shows; the vote view re-renders parts of it."""
+    """Everything the evidence page shows; the vote view re-renders parts of it.
+
+    Steps, citations and products stay lazy: the page reads each once, and the
+    vote view's partial, which shows none of them, never queries them.
+    """
     ctx = _remedy_context(page.remedy)
     ctx.update(
         page=page,
         ailment=page.ailment,
-        steps=list(page.steps.all()),
-        citations=list(page.citations.select_related("study")),
+        steps=page.steps.all(),
+        citations=page.citations.select_related("study"),
         my_vote=(
             page.votes.filter(member_id=request.user.pk)
             .values_list("value", flat=True)

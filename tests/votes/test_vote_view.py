@@ -180,3 +180,19 @@ class VoteViewTests(SiteTestCase):
         with self.assertNumQueries(10):
             r = self.client.get(self.page_url)
         self.assertContains(r, 'value="up" aria-pressed="true"')
+
+    @override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    )
+    def test_htmx_vote_query_count(self):
+        # The rate-limit counter is kept out of SQL (as with Redis in production):
+        # 1 the page, 2 session, 3 user, 4 verified email; the vote's transaction:
+        # 5 savepoint, 6 lock the page, 7 the member's vote, 8 insert it,
+        # 9 shift the tallies, 10 read them back, 11 store the score, 12 release;
+        # then the partial: 13 fresh tallies, 14 the remedy's live pages,
+        # 15 distinct studies, 16 the member's vote. Steps, citations and
+        # products are not shown in it, so they are not queried.
+        self.client.force_login(self.member)
+        with self.assertNumQueries(16):
+            r = self.client.post(self.url, {"vote": "up"}, **HTMX)
+        self.assertContains(r, 'value="up" aria-pressed="true"')
