@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import time
+from types import SimpleNamespace
+from unittest import mock
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -19,6 +22,7 @@ from remedies.models import (
     Remedy,
     Study,
 )
+from remedies_site import ratelimit
 from votes.scoring import wilson_lower_bound
 
 _seq = itertools.count(1)
@@ -144,6 +148,18 @@ def make_editor(**kwargs):
     editor = make_member(**kwargs)
     editor.groups.add(sync_editors_group())
     return editor
+
+
+def within_one_rate_window():
+    """Hold the rate limits' clock 30 seconds into an hour, for a test's every attempt.
+
+    `ratelimit.allow` counts in windows fixed on the clock (a minute for votes,
+    ten for comment edits): a test whose attempts straddled a window's end would
+    see its count start again. Usable as a decorator or a context manager.
+    """
+    held = (int(time.time()) // 3600) * 3600 + 30
+    clock = SimpleNamespace(time=lambda: held, monotonic=time.monotonic)
+    return mock.patch.object(ratelimit, "time", clock)
 
 
 class SiteTestCase(TestCase):

@@ -2,7 +2,13 @@ from django.test import override_settings
 from django.urls import reverse
 
 from remedies.models import EvidencePage
-from tests.helpers import SiteTestCase, make_ailment, make_page, make_remedy
+from tests.helpers import (
+    SiteTestCase,
+    make_ailment,
+    make_page,
+    make_remedy,
+    within_one_rate_window,
+)
 from votes.models import Vote
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -127,6 +133,7 @@ class VoteViewTests(SiteTestCase):
         self.assertEqual(Vote.objects.count(), 0)
 
     @override_settings(VOTE_RATE_LIMIT=3)
+    @within_one_rate_window()
     def test_votes_are_rate_limited_per_member(self):
         self.client.force_login(self.member)
         for choice in ("up", "down", "up"):
@@ -182,7 +189,10 @@ class VoteViewTests(SiteTestCase):
         self.assertContains(r, 'value="up" aria-pressed="true"')
 
     @override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        }
     )
     def test_htmx_vote_query_count(self):
         # The rate-limit counter is kept out of SQL (as with Redis in production):
