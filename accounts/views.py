@@ -1,9 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
+from search.services import recent_terms
+
+from .export import member_data
 from .forms import DeleteAccountForm, DisplayNameForm
 from .services import delete_account as delete_member
 
@@ -37,3 +43,19 @@ def delete_account(request):
         messages.success(request, "Your account and your votes have been deleted.")
         return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@login_required
+@require_GET
+@never_cache
+def export_data(request):
+    """Everything the site holds about the member, as a JSON download."""
+    data = member_data(request.user, recent_searches=recent_terms(request.session))
+    response = JsonResponse(
+        data, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="remedies-my-data-{stamp}.json"'
+    )
+    return response

@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from remedies_site.admin_actions import PublishActionsMixin, SearchIndexedMixin
+from remedies_site.admin_hardening import HistoryAdmin
 from search.services import index_ailment
 
 from .models import Ailment
 
 
 @admin.register(Ailment)
-class AilmentAdmin(SearchIndexedMixin, PublishActionsMixin, SimpleHistoryAdmin):
+class AilmentAdmin(SearchIndexedMixin, PublishActionsMixin, HistoryAdmin):
     index_for_search = index_ailment
     ordering = ["name"]
     list_display = ["name", "is_published", "page_count", "updated_at"]

@@ -18,15 +18,27 @@ class AilmentQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
     def with_remedy_counts(self) -> AilmentQuerySet:
-        """Annotate `remedy_count`: published evidence pages of published remedies."""
-        return self.annotate(
-            remedy_count=models.Count(
-                "evidence_pages",
-                filter=models.Q(
-                    evidence_pages__is_published=True,
-                    evidence_pages__remedy__is_published=True,
-                ),
+        """Annotate `remedy_count`: published evidence pages of published remedies.
+
+        A subquery per ailment (by the pages' ailment index), so a page of
+        ailments counts only its own ailments' pages.
+        """
+        # The remedies app's model, reached through the relation (remedies
+        # imports ailments, never the other way round).
+        evidence_page = self.model._meta.get_field("evidence_pages").related_model
+        pages = (
+            evidence_page.objects.filter(
+                ailment=models.OuterRef("pk"),
+                is_published=True,
+                remedy__is_published=True,
             )
+            .order_by()
+            .values("ailment")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            remedy_count=models.functions.Coalesce(models.Subquery(pages), 0)
         )
 
 

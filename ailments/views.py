@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from remedies_site.pagination import annotate_page
 from remedies_site.structured_data import ailment_page_data
 
 from .models import Ailment
@@ -9,24 +11,25 @@ PER_PAGE = 20
 ORDERS = {"best": "Best supported", "votes": "Most voted"}
 
 
+@require_safe
 def ailment_list(request):
-    ailments = Ailment.objects.published().with_remedy_counts().order_by("name")
-    ctx = {"page_obj": Paginator(ailments, PER_PAGE).get_page(request.GET.get("page"))}
+    ailments = Ailment.objects.published().order_by("name")
+    page_obj = Paginator(ailments, PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {"page_obj": annotate_page(page_obj, lambda rows: rows.with_remedy_counts())}
     return render(request, "ailments/ailment_list.html", ctx)
 
 
+@require_safe
 def ailment_detail(request, slug):
     ailment = get_object_or_404(Ailment.objects.visible_to(request.user), slug=slug)
     order = request.GET.get("order")
     if order not in ORDERS:
         order = "best"
-    pages = (
-        ailment.evidence_pages.published()
-        .select_related("remedy__category")
-        .with_citation_counts()
-        .ranked(order)
+    pages = ailment.evidence_pages.published().ranked(order)
+    page_obj = annotate_page(
+        Paginator(pages, PER_PAGE).get_page(request.GET.get("page")),
+        lambda rows: rows.select_related("remedy__category").with_citation_counts(),
     )
-    page_obj = Paginator(pages, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
         "ailment": ailment,
         "page_obj": page_obj,

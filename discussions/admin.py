@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 
+from remedies_site.admin_hardening import SafeActionsMixin
+
 from . import services
 from .models import Comment, Flag, FlaggedComment
 
@@ -17,7 +19,7 @@ class FlagInline(admin.TabularInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SafeActionsMixin, admin.ModelAdmin):
     """Every comment, to look up. Changes go through the actions, by permission."""
 
     list_display = ["excerpt", "author", "where", "state", "flag_count", "created_at"]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from remedies.models import EvidencePage, Remedy
-from remedies_site.ratelimit import allow
+from remedies_site.ratelimit import allow, cooldown
 
 from . import services
 from .forms import CommentForm, EditCommentForm, FlagForm
@@ -127,9 +127,9 @@ def _target(slug: str, ailment_slug: str | None) -> Remedy | EvidencePage:
     if ailment_slug is None:
         return get_object_or_404(Remedy.objects.published(), slug=slug)
     return get_object_or_404(
-        EvidencePage.objects.published().select_related("remedy", "ailment"),
-        remedy__slug=slug,
-        ailment__slug=ailment_slug,
+        EvidencePage.objects.published()
+        .select_related("remedy", "ailment")
+        .at(slug, ailment_slug),
     )
 
 
@@ -181,7 +181,7 @@ def _refusal(request, *, action: str) -> str | None:
             if new
             else _setting("DISCUSSION_POST_INTERVAL", 5)
         )
-        if interval > 0 and not allow(f"comment:{member.pk}", limit=1, window=interval):
+        if interval > 0 and not cooldown(f"comment:{member.pk}", seconds=interval):
             return (
                 f"You can post once every {interval} seconds. "
                 "Your text is still here: please try again in a moment."
@@ -242,6 +242,14 @@ def _form_context(request, comment: Comment, order: str, **extra) -> dict:
     }
 
 
+def _refuse(form, text: str) -> None:
+    """Say above the form why it cannot be used now; also when it was not sent (a GET)."""
+    if not form.is_bound:
+        # Django keeps errors of an unsent form only once it has cleaned data.
+        form.cleaned_data = {}
+    form.add_error(None, text)
+
+
 def _render(request, template: str, partial: str, ctx: dict):
     if request.htmx:
         template = f"{template}#{partial}"
@@ -299,7 +307,7 @@ def reply(request, comment_id):
     )
     form = CommentForm(request.POST if request.method == "POST" else None)
     if not parent.is_shown:
-        form.add_error(None, "This comment is no longer open for replies.")
+        _refuse(form, "This comment is no longer open for replies.")
     elif request.method == "POST" and form.is_valid():
         comment, refusal = _store(
             request,
@@ -342,7 +350,7 @@ def edit_comment(request, comment_id):
                 f"Comments can be edited for {minutes} minutes after posting, "
                 "and the time for this one is over. You can still delete it."
             )
-        form.add_error(None, why)
+        _refuse(form, why)
     elif request.method == "POST" and form.is_valid():
         if refusal := _refusal(request, action="edit"):
             form.add_error(None, refusal)
@@ -389,7 +397,7 @@ def flag_comment(request, comment_id):
     )
     form = FlagForm(request.POST if request.method == "POST" else None)
     if not comment.can_flag(request.user):
-        form.add_error(None, "Editors have already reviewed or hidden this comment.")
+        _refuse(form, "Editors have already reviewed or hidden this comment.")
     elif request.method == "POST" and form.is_valid():
         if refusal := _refusal(request, action="flag"):
             form.add_error(None, refusal)

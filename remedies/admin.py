@@ -3,16 +3,16 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from remedies_site.admin_actions import PublishActionsMixin, SearchIndexedMixin
+from remedies_site.admin_hardening import HistoryAdmin, SafeAutocompleteMixin
 from search.services import index_page, index_remedy
 
 from .models import Category, Citation, EvidencePage, HowToStep, Product, Remedy, Study
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryAdmin):
     # Annotated querysets lose the model's default ordering; pagination and
     # autocomplete need one.
     ordering = ["name"]
@@ -53,7 +53,7 @@ class EvidencePageLinkInline(admin.TabularInline):
 
 
 @admin.register(Remedy)
-class RemedyAdmin(SearchIndexedMixin, PublishActionsMixin, SimpleHistoryAdmin):
+class RemedyAdmin(SearchIndexedMixin, PublishActionsMixin, HistoryAdmin):
     index_for_search = index_remedy
     ordering = ["name"]
     list_display = [
@@ -110,7 +110,7 @@ class HowToStepInline(admin.StackedInline):
     ordering = ["position", "pk"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Citation
     extra = 0
     fields = ["position", "study", "note"]
@@ -119,7 +119,9 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(EvidencePage)
-class EvidencePageAdmin(SearchIndexedMixin, PublishActionsMixin, SimpleHistoryAdmin):
+class EvidencePageAdmin(
+    SafeAutocompleteMixin, SearchIndexedMixin, PublishActionsMixin, HistoryAdmin
+):
     index_for_search = index_page
     ordering = ["remedy__name", "ailment__name"]
     list_display = [
@@ -186,7 +188,7 @@ class EvidencePageAdmin(SearchIndexedMixin, PublishActionsMixin, SimpleHistoryAd
 
 
 @admin.register(Study)
-class StudyAdmin(SimpleHistoryAdmin):
+class StudyAdmin(HistoryAdmin):
     ordering = ["-year", "title"]
     list_display = ["title", "publisher", "year", "kind", "page_count"]
     list_filter = ["kind", "year"]
@@ -202,7 +204,7 @@ class StudyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(SafeAutocompleteMixin, HistoryAdmin):
     list_display = ["name", "remedy", "disclosure"]
     list_filter = ["remedy__category"]
     list_select_related = ["remedy"]

@@ -79,20 +79,53 @@ class RemedyQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
     def with_stats(self) -> RemedyQuerySet:
-        """Annotate pooled tallies and condition count over published evidence pages."""
-        live = models.Q(
-            evidence_pages__is_published=True,
-            evidence_pages__ailment__is_published=True,
+        """Annotate pooled tallies and condition count over published evidence pages.
+
+        Each figure is a subquery on the remedy's own pages (by their remedy
+        index), so a page of 20 remedies reads those remedies' pages only,
+        not every page of every remedy.
+        """
+        live = (
+            EvidencePage.objects.filter(
+                remedy=models.OuterRef("pk"),
+                is_published=True,
+                ailment__is_published=True,
+            )
+            .order_by()
+            .values("remedy")
         )
+
+        def per_remedy(aggregate):
+            return models.functions.Coalesce(
+                models.Subquery(live.annotate(v=aggregate).values("v")), 0
+            )
+
         return self.select_related("category").annotate(
-            condition_count=models.Count("evidence_pages", filter=live),
-            pooled_up=models.functions.Coalesce(
-                models.Sum("evidence_pages__votes_up", filter=live), 0
-            ),
-            pooled_down=models.functions.Coalesce(
-                models.Sum("evidence_pages__votes_down", filter=live), 0
-            ),
+            condition_count=per_remedy(models.Count("pk")),
+            pooled_up=per_remedy(models.Sum("votes_up")),
+            pooled_down=per_remedy(models.Sum("votes_down")),
         )
+
+    def most_helpful(self, n: int) -> RemedyQuerySet:
+        """The `n` remedies with the most up votes across their published pages,
+        most first, with their stats.
+
+        One query: the live pages are grouped by remedy once to find the
+        winners, and only those get `with_stats()`; ranking by the
+        `with_stats()` subqueries would run them for every remedy.
+        """
+        winners = (
+            EvidencePage.objects.filter(
+                is_published=True, ailment__is_published=True, remedy__in=self
+            )
+            .order_by()
+            .values("remedy")
+            .annotate(up=models.Sum("votes_up"))
+            .filter(up__gt=0)
+            .order_by("-up", "remedy__name")
+            .values("remedy")[:n]
+        )
+        return self.filter(pk__in=winners).with_stats().order_by("-pooled_up", "name")
 
 
 class Remedy(models.Model):
@@ -227,8 +260,23 @@ class EvidencePageQuerySet(models.QuerySet):
     def visible_to(self, user) -> EvidencePageQuerySet:
         return self if user.is_staff else self.published()
 
+    def at(self, slug: str, ailment_slug: str) -> EvidencePageQuerySet:
+        """The page at /remedies/<slug>/for/<ailment_slug>/ (at most one)."""
+        return self.filter(remedy__slug=slug, ailment__slug=ailment_slug)
+
     def with_citation_counts(self) -> EvidencePageQuerySet:
-        return self.annotate(citation_count=models.Count("citations"))
+        """Annotate `citation_count`, a subquery per page: a ranked list reads
+        the citations of the pages it shows, not of every page it ranks."""
+        cited = (
+            Citation.objects.filter(page=models.OuterRef("pk"))
+            .order_by()
+            .values("page")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            citation_count=models.functions.Coalesce(models.Subquery(cited), 0)
+        )
 
     def ranked(self, order: str = "best") -> EvidencePageQuerySet:
         """Best supported first (Wilson lower bound), or most voted first."""

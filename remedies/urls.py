@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import share, views
 
 app_name = "remedies"
 urlpatterns = [
@@ -10,5 +10,10 @@ urlpatterns = [
         "<slug:slug>/for/<slug:ailment_slug>/",
         views.evidence_detail,
         name="evidence_detail",
+    ),
+    path(
+        "<slug:slug>/for/<slug:ailment_slug>/share.png",
+        share.share_image,
+        name="share_image",
     ),
 ]

@@ -1,6 +1,11 @@
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from remedies_site.pagecache import content_version
+from remedies_site.pagination import annotate_page
 from remedies_site.structured_data import evidence_page_data, remedy_page_data
 
 from .models import Category, Citation, EvidencePage, Remedy, pooled_tally
@@ -17,14 +22,19 @@ def _live_pages(remedy: Remedy):
     )
 
 
+@require_safe
 def remedy_list(request):
-    remedies = Remedy.objects.published().with_stats().order_by("name")
+    remedies = Remedy.objects.published().order_by("name")
     category = None
     if slug := request.GET.get("category"):
-        category = get_object_or_404(Category, slug=slug)
+        # Not a slug (a NUL byte would fail the query on PostgreSQL): no such category.
+        category = get_object_or_404(
+            Category, slug=slug if slug_re.fullmatch(slug) else None
+        )
         remedies = remedies.filter(category=category)
+    page_obj = Paginator(remedies, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
-        "page_obj": Paginator(remedies, PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": annotate_page(page_obj, lambda rows: rows.with_stats()),
         "categories": Category.objects.all(),
         "category": category,
     }
@@ -52,11 +62,29 @@ def _remedy_context(remedy: Remedy) -> dict:
     }
 
 
+# The remedy page's chart: one row per condition, in CSS pixels.
+CHART_ROW = 52
+
+
+def effectiveness_chart(pages) -> dict:
+    """Rows of the remedy page's effectiveness chart, drawn by an inline SVG.
+
+    Each row has the condition's tally (so the chart, its table and the rest of
+    the page show the same numbers) and its vertical offset.
+    """
+    rows = [
+        {"page": p, "tally": p.tally, "y": i * CHART_ROW} for i, p in enumerate(pages)
+    ]
+    return {"rows": rows, "height": len(rows) * CHART_ROW}
+
+
+@require_safe
 def remedy_detail(request, slug):
     remedy = get_object_or_404(
         Remedy.objects.visible_to(request.user).select_related("category"), slug=slug
     )
     ctx = _remedy_context(remedy)
+    ctx["chart"] = effectiveness_chart(ctx["pages"])
     ctx["structured_data"] = remedy_page_data(request, remedy, ctx["pages"])
     return render(request, "remedies/remedy_detail.html", ctx)
 
@@ -84,14 +112,17 @@ def evidence_context(request, page: EvidencePage) -> dict:
     return ctx
 
 
+@require_safe
 def evidence_detail(request, slug, ailment_slug):
     page = get_object_or_404(
-        EvidencePage.objects.visible_to(request.user).select_related(
-            "remedy__category", "ailment"
-        ),
-        remedy__slug=slug,
-        ailment__slug=ailment_slug,
+        EvidencePage.objects.visible_to(request.user)
+        .select_related("remedy__category", "ailment")
+        .at(slug, ailment_slug),
     )
     ctx = evidence_context(request, page)
     ctx["structured_data"] = evidence_page_data(request, page)
+    # The parts that are the same for everyone are cached under the page and
+    # the content's version; members' own parts render fresh.
+    ctx["fragment_key"] = (page.pk, page.updated_at.timestamp(), content_version())
+    ctx["fragment_seconds"] = settings.FRAGMENT_CACHE_SECONDS
     return render(request, "remedies/evidence_detail.html", ctx)

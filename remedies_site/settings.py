@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,7 +60,7 @@ INSTALLED_APPS = [
     "discussions",
     "search",
     "demo",
-    "django.contrib.admin",
+    "remedies_site.apps.HardenedAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,8 +79,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "remedies_site.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Bodies over the limits below: a 413 or 400 page (remedies_site/request_limits.py).
+    "remedies_site.request_limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "remedies_site.pagecache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,6 +94,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A real page for "method not allowed" (remedies_site/method_not_allowed.py).
+    "remedies_site.method_not_allowed.MethodNotAllowedPageMiddleware",
+    # Database down: a kind 503 page at once (remedies_site/resilience.py).
+    "remedies_site.resilience.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "remedies_site.urls"
@@ -119,10 +129,21 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's connection pool; it replaces persistent connections.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    # Fail fast while PostgreSQL is down, recover by itself when it is back:
+    # connecting gives up after 3 s, a request waits at most 5 s for a
+    # connection (then the 503 page), health checks make the pool
+    # (ConnectionPool.check_connection) discard connections a restart broke,
+    # and failed reconnections are retried by the next request, not after
+    # ever longer back-offs.
+    # remedies_site/postgres: Django's backend, failing at once while it is down.
+    DATABASES["default"]["ENGINE"] = "remedies_site.postgres"
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN", 2),
         "max_size": env_int("DATABASE_POOL_MAX", 10),
-        "timeout": 10,
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
+        "reconnect_timeout": 2,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -130,21 +151,34 @@ AUTH_USER_MODEL = "accounts.User"
 
 # Cache, shared by every process: rate limits live here. Redis when REDIS_URL
 # is set, otherwise a table in the database (`createcachetable` makes it).
+# Redis down is an empty cache, not an error (remedies_site/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "pages" holds whole pages for visitors and the shared parts of members' pages
+# (remedies_site/pagecache.py): Redis too, or this process's memory.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "remedies_site.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "remedies_cache",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
+# Visitors see a vote within this many seconds; editors' changes at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# The shared parts of members' pages, keyed by the content's version.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -197,15 +231,42 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 # Security: strict unless running locally.
+# Request bodies: the largest real form (an evidence page with its steps, in
+# the admin) is well under 1 MiB even percent-encoded; nothing takes uploads.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it
+# Everything from our own origin, nothing inline, nothing else: every response,
+# the admin included (DESIGN.md, "Built to be cached and locked down").
+# Violations are reported to /csp-report/, which logs them.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "report-uri": ["/csp-report/"],
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: only ever set over HTTPS, for this host alone, on every path.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -224,6 +285,23 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Remedies] "
 ACCOUNT_USER_DISPLAY = "accounts.models.public_name"
+# allauth's forms with a maximum length on every field (accounts/allauth_forms.py).
+ACCOUNT_FORMS = {
+    name: f"accounts.allauth_forms.{cls}"
+    for name, cls in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "user_token": "UserTokenForm",
+        "reauthenticate": "ReauthenticateForm",
+        "request_login_code": "RequestLoginCodeForm",
+        "confirm_login_code": "ConfirmLoginCodeForm",
+    }.items()
+}
 
 # Votes per member per minute: generous for people, a wall for scripts.
 VOTE_RATE_LIMIT = env_int("VOTE_RATE_LIMIT", 60)

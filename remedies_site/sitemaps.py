@@ -59,7 +59,13 @@ class StaticSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return ["home", "remedies:remedy_list", "ailments:ailment_list", "methods"]
+        return [
+            "home",
+            "remedies:remedy_list",
+            "ailments:ailment_list",
+            "methods",
+            "privacy",
+        ]
 
     def location(self, name):
         return reverse(name)

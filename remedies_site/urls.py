@@ -2,8 +2,9 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
-from . import views
+from . import csp, views
 from .sitemaps import SITEMAPS
 
 # The admin signs in through the same rate-limited, email-verified login as members.
@@ -11,22 +12,27 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Remedies editors"
 admin.site.site_title = "Remedies editors"
 
+# The database being down is a kind 503 page, not a 500 (remedies_site/resilience.py).
+handler500 = "remedies_site.resilience.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/methods/", views.methods, name="methods"),
+    path("about/privacy/", views.privacy, name="privacy"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("csp-report/", csp.csp_report, name="csp_report"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     # An index of sitemaps, each split into pages of 50,000 URLs when large.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        require_safe(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        require_safe(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

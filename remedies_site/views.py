@@ -1,40 +1,54 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from ailments.models import Ailment
 from remedies.models import Remedy
 
+from .pagecache import content_version
 
+
+@require_safe
 def home(request):
     ctx = {
-        "top_remedies": Remedy.objects.published()
-        .with_stats()
-        .filter(pooled_up__gt=0)
-        .order_by("-pooled_up", "name")[:6],
+        # Both lazy: members get the rendered lists from the cache (home.html).
+        "top_remedies": Remedy.objects.published().most_helpful(6),
         "ailments": Ailment.objects.published()
         .with_remedy_counts()
         .order_by("name")[:12],
+        "content_version": content_version(),
+        "shared_seconds": settings.PAGE_CACHE_SECONDS,
     }
     return render(request, "home.html", ctx)
 
 
+@require_safe
 def methods(request):
     return render(request, "methods.html")
 
 
+@require_safe
+def privacy(request):
+    return render(request, "privacy.html")
+
+
+@require_safe
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """The process is alive. Touches nothing else, so it is cheap."""
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@require_safe
 @never_cache
 def readyz(request):
     """Ready for traffic: the database and the shared cache both answer."""

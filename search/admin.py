@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from remedies_site.admin_hardening import SafeActionsMixin
+
 from .models import SearchEntry
 
 
 @admin.register(SearchEntry)
-class SearchEntryAdmin(admin.ModelAdmin):
+class SearchEntryAdmin(SafeActionsMixin, admin.ModelAdmin):
     """Read only: the index is a copy, rewritten by search.services."""
 
     list_display = ["title", "kind", "is_published", "indexed_at"]

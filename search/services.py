@@ -599,6 +599,12 @@ def recent_searches(session) -> list[Recent]:
     return recents
 
 
+def recent_terms(session) -> list[str]:
+    """The visitor's recent searches as typed or chosen, newest first, without queries."""
+    items = session.get(RECENT_KEY, [])
+    return [i["q"] for i in items if isinstance(i, dict) and i.get("q")]
+
+
 def clear_recent_searches(*, session) -> bool:
     """Forget the visitor's recent searches; False when there were none."""
     return bool(session.pop(RECENT_KEY, None))

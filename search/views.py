@@ -1,7 +1,9 @@
+import base64
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
@@ -21,10 +23,14 @@ GROUP_HEADINGS = {
 }
 
 
-def _query(request) -> str:
+def _query_from(data) -> str:
     # No NUL bytes: PostgreSQL text cannot hold them.
-    query = request.GET.get("q", "").replace("\x00", "")
+    query = data.get("q", "").replace("\x00", "")
     return query.strip()[: services.MAX_QUERY_LENGTH]
+
+
+def _query(request) -> str:
+    return _query_from(request.GET)
 
 
 def _groups(entries: list[SearchEntry], counts: dict[str, int], query: str) -> list:
@@ -84,10 +90,9 @@ def search_results(request):
             )
         elif total:
             ctx["groups"] = _groups(results.top_per_kind(PER_GROUP), counts, query)
-        if not kind and "page" not in request.GET:
-            # The visitor's own recent searches and the anonymous trending log;
-            # neither is shown on this page.
-            services.record_search(session=request.session, term=query, found=total > 0)
+        # The page is the same for every visitor, so it is cached whole; the
+        # palette remembers the search afterwards (see `remember`).
+        ctx["remember"] = not kind and "page" not in request.GET
     if not ctx["total"]:
         ctx["suggested_ailments"] = (
             SearchEntry.objects.published()
@@ -110,6 +115,27 @@ def suggest(request):
         )
     ctx = {"query": query, "suggestions": services.suggest(query)}
     return render(request, "search/suggest.html", ctx)
+
+
+# A transparent 1x1 GIF: the results page asks for it as an image.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@require_GET
+@never_cache
+def remember(request):
+    """A search the visitor made, noted once its results page has loaded.
+
+    The results page is the same for every visitor, so it is cached whole and
+    writes nothing; it shows a hidden image from this address instead, which
+    works with or without JavaScript. The search goes into the visitor's
+    recent searches and, when it finds something, the anonymous trending log.
+    """
+    query = _query(request)
+    if query:
+        found = services.search(query).exists()
+        services.record_search(session=request.session, term=query, found=found)
+    return HttpResponse(PIXEL, content_type="image/gif")
 
 
 @require_GET

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -45,9 +46,9 @@ def _record(request, page: EvidencePage) -> tuple[int, str]:
 @require_POST
 def vote(request, slug, ailment_slug):
     page = get_object_or_404(
-        EvidencePage.objects.published().select_related("remedy__category", "ailment"),
-        remedy__slug=slug,
-        ailment__slug=ailment_slug,
+        EvidencePage.objects.published()
+        .select_related("remedy__category", "ailment")
+        .at(slug, ailment_slug),
     )
     back = f"{page.get_absolute_url()}#vote-box"
     if not request.user.is_authenticated:
@@ -61,7 +62,11 @@ def vote(request, slug, ailment_slug):
         ctx.update(notice=text, notice_is_error=level == messages.ERROR)
         return render(request, "remedies/evidence_detail.html#vote-response", ctx)
     messages.add_message(request, level, text)
+    # Back to the page the form was on (the account page's list of votes), a
+    # path on this site only; redirect() would take a bare word for a URL name.
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        return HttpResponseRedirect(next_url)
     return redirect(back)

@@ -21,14 +21,17 @@ def time_ago(value: date | datetime | None, prefix: str = "") -> str:
         seconds = (now - value).total_seconds()
         ago = "just now" if seconds < 60 else f"{timesince(value, now, depth=1)} ago"
         exact = format_date(timezone.localtime(value), "j F Y, H:i")
+        # Whole seconds: HTML allows at most three digits of a fraction.
+        stamp = value.replace(microsecond=0).isoformat()
     else:
         # A date (say, the day a page was reviewed) has no time of day.
         today = timezone.localdate()
         ago = "today" if value >= today else f"{timesince(value, today, depth=1)} ago"
         exact = format_date(value, "j F Y")
+        stamp = value.isoformat()
     return format_html(
         '<time datetime="{}" title="{}">{}{}</time>',
-        value.isoformat(),
+        stamp,
         exact,
         prefix,
         ago,

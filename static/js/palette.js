@@ -77,11 +77,35 @@
     if (back && back !== document.body && document.contains(back)) back.focus();
   });
 
-  // Esc closes from anywhere in the palette (a search input would first clear itself).
+  // What Tab may reach inside the palette (options are chosen with the arrows).
+  const tabbable = () =>
+    Array.from(
+      dialog.querySelectorAll(
+        'input:not([disabled]), button:not([disabled]), a[href]:not([tabindex="-1"]), [tabindex]:not([tabindex="-1"])',
+      ),
+    ).filter((el) => el.getClientRects().length > 0);
+
   dialog.addEventListener("keydown", (event) => {
+    // Esc closes from anywhere in the palette (a search input would first clear itself).
     if (event.key === "Escape") {
       event.preventDefault();
       close();
+      return;
+    }
+    // Tab and Shift+Tab go round inside the palette while it is open; they
+    // never leave it for the page behind or the browser's own controls.
+    if (event.key !== "Tab") return;
+    const items = tabbable();
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    const here = document.activeElement;
+    if (event.shiftKey && (here === first || !dialog.contains(here))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (here === last || !dialog.contains(here))) {
+      event.preventDefault();
+      first.focus();
     }
   });
 
@@ -117,7 +141,9 @@
     }
   });
 
-  dialog.addEventListener("htmx:afterSettle", refresh);
+  // On the swap itself, not after htmx's settle delay: an arrow pressed in
+  // between would otherwise be undone.
+  dialog.addEventListener("htmx:afterSwap", refresh);
 
   document.querySelectorAll(".palette-open").forEach((button) => {
     button.addEventListener("click", open);

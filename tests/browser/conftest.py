@@ -62,6 +62,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core goes in as an inline script, which our Content-Security-Policy
+    # refuses; test_csp.py checks the policy in contexts of its own.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 class LiveServer:
     def __init__(self, port: int):
         self.url = f"http://localhost:{port}"

@@ -1,6 +1,8 @@
 import pytest
 
-from .conftest import DESKTOP, PHONE, axe_violations
+from .conftest import DESKTOP, PHONE
+
+# axe on every page type, both themes and widths: test_accessibility.py.
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +41,6 @@ def test_evidence_page_puts_red_flags_first_and_fits_the_screen(
     # Nothing is wider than the screen.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
-
-
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
-@pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_accessibility_violations(demo, site, page, path, viewport):
-    page.set_viewport_size(viewport)
-    page.goto(site.url + path)
-    assert axe_violations(page) == []
 
 
 def test_no_request_leaves_for_another_host(demo, site, page):

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
@@ -12,7 +13,10 @@ from search.services import rebuild_index
 from tests.helpers import SiteTestCase, make_ailment, make_page, make_remedy
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 
 class PaletteTestCase(SiteTestCase):
@@ -127,7 +131,7 @@ class OpenResultTests(PaletteTestCase):
                 rebuild_index()
             client = self.client_class()
             # A visitor with a session (a search that found nothing is not logged).
-            client.get(reverse("search:search_results"), {"q": "zzzz"})
+            client.get(reverse("search:remember"), {"q": "zzzz"})
             with self.assertNumQueries(10):
                 client.get(url)
 
@@ -149,7 +153,8 @@ class RecentSearchesTests(PaletteTestCase):
         cache.clear()
 
     def search(self, client, query):
-        client.get(reverse("search:search_results"), {"q": query})
+        # What the results page sends once it has loaded.
+        client.get(reverse("search:remember"), {"q": query})
 
     def test_a_visitor_sees_only_their_own_recent_searches(self):
         self.search(self.client, "sciatica")
@@ -190,7 +195,7 @@ class RecentSearchesTests(PaletteTestCase):
         self.assertNotContains(r, "Recent searches")
         self.assertNotContains(r, "csrfmiddlewaretoken")
         self.assertContains(r, "Type the name of a remedy or an ailment")
-        self.assertNotIn("sessionid", r.cookies)
+        self.assertNotIn(settings.SESSION_COOKIE_NAME, r.cookies)
 
     def test_without_javascript_it_is_a_small_page(self):
         self.search(self.client, "sciatica")

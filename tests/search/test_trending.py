@@ -20,7 +20,10 @@ from search.services import (
 )
 from tests.helpers import make_ailment
 
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 
 def visitor() -> SessionStore:
@@ -144,7 +147,7 @@ class TrendingTests(TestCase):
     def test_trending_through_the_pages_by_distinct_visitors(self):
         make_ailment(name="Sciatica")
         rebuild_index()
-        url = reverse("search:search_results")
+        url = reverse("search:remember")
         for _ in range(2):
             self.client_class().get(url, {"q": "sciatica"})
         keen = self.client_class()

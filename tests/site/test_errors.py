@@ -1,5 +1,5 @@
 from django.test import Client, override_settings
-from django.urls import path
+from django.urls import path, reverse
 
 from remedies_site import urls as site_urls
 from tests.helpers import SiteTestCase
@@ -27,3 +27,22 @@ class ErrorPageTests(SiteTestCase):
         self.assertEqual(r.status_code, 500)
         self.assertContains(r, "Something went wrong on our side", status_code=500)
         self.assertContains(r, "/static/css/site.", status_code=500)
+
+
+class MethodNotAllowedTests(SiteTestCase):
+    def test_a_wrong_method_gets_a_real_page_with_the_allowed_methods(self):
+        for url, method in (
+            (reverse("csp_report"), "get"),
+            (reverse("search:search_results"), "post"),
+            (reverse("accounts:export_data"), "post"),
+        ):
+            with self.subTest(url=url):
+                self.client.force_login(self.member)
+                r = getattr(self.client, method)(url)
+                self.assertEqual(r.status_code, 405)
+                self.assertContains(
+                    r, "This address doesn’t take that kind of request", status_code=405
+                )
+                self.assertContains(r, method.upper(), status_code=405)
+                self.assertTrue(r["Allow"])
+                self.assertContains(r, "not medical advice", status_code=405)

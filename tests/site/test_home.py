@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from tests.helpers import SiteTestCase, make_ailment, make_page, make_remedy
@@ -20,8 +21,8 @@ class HomeTests(SiteTestCase):
     def test_visitor_page_carries_nothing_per_visitor(self):
         r = self.client.get(reverse("home"))
         self.assertNotContains(r, "csrfmiddlewaretoken")
-        self.assertNotIn("sessionid", r.cookies)
-        self.assertNotIn("csrftoken", r.cookies)
+        self.assertNotIn(settings.SESSION_COOKIE_NAME, r.cookies)
+        self.assertNotIn(settings.CSRF_COOKIE_NAME, r.cookies)
 
     def test_no_inline_script_style_or_handlers(self):
         make_page(up=3)

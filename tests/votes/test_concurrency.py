@@ -37,6 +37,9 @@ def run_in_threads(work, items, threads=THREADS):
             barrier.wait()
             for item in chunk:
                 work(item)
+                # Back to the pool after each action, as at the end of a
+                # request: more threads than pooled connections share them.
+                connection.close()
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
