@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from remedies.models import EvidencePage, Remedy
+from remedies_site.pagecache import bump_after_commit
 
 from .models import MAX_DEPTH, Comment, Flag, flag_threshold
 
@@ -111,6 +112,7 @@ def delete_all_comments(*, author) -> int:
         mine.exclude(state=Comment.State.REMOVED).update(
             state=Comment.State.DELETED, text=""
         )
+        bump_after_commit("all")
     return count
 
 
@@ -141,12 +143,15 @@ def flag_comment(
                 flag_count__gte=flag_threshold(),
             ).update(state=Comment.State.PENDING)
             comment.refresh_from_db(fields=["flag_count", "state"])
+            if comment.evidence_page_id:
+                bump_after_commit(f"page:{comment.evidence_page_id}")
     return flag, created
 
 
 def approve_comments(*, comments: QuerySet[Comment], moderator) -> int:
     """An editor's review found nothing wrong: show them again; flags no longer hide them."""
     with transaction.atomic():
+        bump_after_commit("all")
         return comments.filter(
             state__in=[Comment.State.PUBLISHED, Comment.State.PENDING]
         ).update(
@@ -159,6 +164,7 @@ def approve_comments(*, comments: QuerySet[Comment], moderator) -> int:
 def remove_comments(*, comments: QuerySet[Comment], moderator) -> int:
     """An editor takes comments down; their replies stay, under “[removed by an editor]”."""
     with transaction.atomic():
+        bump_after_commit("all")
         return comments.exclude(
             state__in=[Comment.State.REMOVED, Comment.State.DELETED]
         ).update(

@@ -372,6 +372,14 @@ class EvidencePage(models.Model):
     def tally(self) -> Tally:
         return Tally(self.votes_up, self.votes_down)
 
+    def vote_of(self, user) -> int | None:
+        """`user`'s vote here (1 or -1), or None: one query for a member, none for a visitor."""
+        if not user.is_authenticated:
+            return None
+        return (
+            self.votes.filter(member_id=user.pk).values_list("value", flat=True).first()
+        )
+
     @property
     def red_flag_list(self) -> list[str]:
         return split_lines(self.red_flags)

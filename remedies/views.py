@@ -8,6 +8,7 @@ from remedies_site.pagecache import content_version
 from remedies_site.pagination import annotate_page
 from remedies_site.structured_data import evidence_page_data, remedy_page_data
 
+from . import member_pages
 from .models import Category, Citation, EvidencePage, Remedy, pooled_tally
 
 PER_PAGE = 20
@@ -101,13 +102,7 @@ def evidence_context(request, page: EvidencePage) -> dict:
         ailment=page.ailment,
         steps=page.steps.all(),
         citations=page.citations.select_related("study"),
-        my_vote=(
-            page.votes.filter(member_id=request.user.pk)
-            .values_list("value", flat=True)
-            .first()
-            if request.user.is_authenticated
-            else None
-        ),
+        my_vote=page.vote_of(request.user),
     )
     return ctx
 
@@ -119,10 +114,16 @@ def evidence_detail(request, slug, ailment_slug):
         .select_related("remedy__category", "ailment")
         .at(slug, ailment_slug),
     )
+    # Most members share one rendering of the page, their own parts filled in.
+    key = member_pages.shared_key(request, page)
+    if key and (response := member_pages.serve(request, page, key)):
+        return response
     ctx = evidence_context(request, page)
     ctx["structured_data"] = evidence_page_data(request, page)
-    # The parts that are the same for everyone are cached under the page and
-    # the content's version; members' own parts render fresh.
+    # For everyone else, the parts that are the same for all are cached under
+    # the page and the content's version.
     ctx["fragment_key"] = (page.pk, page.updated_at.timestamp(), content_version())
     ctx["fragment_seconds"] = settings.FRAGMENT_CACHE_SECONDS
+    if key:
+        return member_pages.render_and_share(request, page, ctx, key)
     return render(request, "remedies/evidence_detail.html", ctx)

@@ -22,6 +22,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -65,23 +66,66 @@ def content_version() -> int:
         return 0
 
 
-def bump_content_version(**kwargs) -> None:
-    """Make every cached page and fragment stale (a signal receiver, hence kwargs)."""
+def _bump(key: str) -> None:
     cache = _cache()
     try:
-        cache.add(VERSION_KEY, 0, timeout=None)
-        cache.incr(VERSION_KEY)
+        cache.add(key, 0, timeout=None)
+        cache.incr(key)
     except ValueError:  # evicted between add() and incr()
-        cache.set(VERSION_KEY, 1, timeout=None)
+        cache.set(key, 1, timeout=None)
     except Exception:
         log.warning("page cache unavailable", exc_info=True)
+
+
+def bump_content_version(**kwargs) -> None:
+    """Make every cached page and fragment stale (a signal receiver, hence kwargs)."""
+    _bump(VERSION_KEY)
+
+
+def bump_after_commit(*things: str) -> None:
+    """Once the current transaction commits, make what members are shared of `things` stale.
+
+    `things` are names such as "remedy:12" (its votes) or "page:34" (its
+    discussion), or "all" for everything (the content version). After the
+    commit, so that a page rendered from the old rows in between is not kept
+    under the new version.
+    """
+    keys = [VERSION_KEY if t == "all" else f"activity:{t}" for t in things]
+    transaction.on_commit(lambda: [_bump(key) for key in keys])
+
+
+def versions(*things: str) -> tuple[int, ...] | None:
+    """The content version and the activity versions of `things`, in one round trip.
+
+    None when the cache cannot say, so that nothing is shared on a guess.
+    """
+    keys = [VERSION_KEY, *(f"activity:{t}" for t in things)]
+    cache = _cache()
+    if not getattr(cache, "available", True):
+        return None
+    try:
+        found = cache.get_many(keys)
+    except Exception:
+        log.warning("page cache unavailable", exc_info=True)
+        return None
+    if not getattr(cache, "available", True):  # it failed just now
+        return None
+    return tuple(found.get(key, 0) for key in keys)
+
+
+def message_waiting(request) -> bool:
+    """Whether a message (a Django messages one) waits to be shown to this request."""
+    if request.COOKIES.get(CookieStorage.cookie_name):  # "" once shown
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and SessionStorage.session_key in session
 
 
 def _may_serve_from_cache(request) -> bool:
     if request.method != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
         return False
     cookies = request.COOKIES
-    if CookieStorage.cookie_name in cookies:  # a message waits to be shown
+    if cookies.get(CookieStorage.cookie_name):  # a message waits ("" once shown)
         return False
     if not cookies.get(settings.SESSION_COOKIE_NAME):
         return True

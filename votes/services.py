@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from remedies.models import EvidencePage
+from remedies_site.pagecache import bump_after_commit
 
 from .models import Vote
 from .scoring import wilson_lower_bound
@@ -68,6 +69,7 @@ def cast_vote(*, member, page: EvidencePage, value: int) -> Vote:
         new_up, new_down = _delta(value)
         old_up, old_down = _delta(old)
         _shift_tally(page.pk, up=new_up - old_up, down=new_down - old_down)
+        bump_after_commit(f"remedy:{page.remedy_id}")
     return vote
 
 
@@ -81,6 +83,7 @@ def retract_vote(*, member, page: EvidencePage) -> bool:
         up, down = _delta(vote.value)
         vote.delete()
         _shift_tally(page.pk, up=-up, down=-down)
+        bump_after_commit(f"remedy:{page.remedy_id}")
     return True
 
 
@@ -140,6 +143,8 @@ def recount_tallies(*, fix: bool = True) -> list[Drift]:
                 votes_total=rows["up"] + rows["down"],
                 score=wilson_lower_bound(rows["up"], rows["up"] + rows["down"]),
             )
+    if fix and drift:
+        bump_after_commit("all")
     return drift
 
 
@@ -157,4 +162,5 @@ def retract_all_votes(*, member) -> int:
             up, down = _delta(vote.value)
             _shift_tally(vote.page_id, up=-up, down=-down)
         Vote.objects.filter(pk__in=[v.pk for v in votes]).delete()
+        bump_after_commit("all")
     return len(votes)
