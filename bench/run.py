@@ -50,7 +50,8 @@ WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 # Query counts the tests pin for one request of each page, on PostgreSQL:
 # a visitor's page rendered (not served from the page cache), and the
-# member's evidence page with cold and warm fragment caches.
+# member's evidence page: served from the members' shared rendering, and
+# rendered for one member alone with cold and warm fragment caches.
 PINNED = {
     "home": {"anonymous": "2", "test": "tests/site/test_home.py"},
     "remedies list": {"anonymous": "3", "test": "tests/remedies/test_remedy_list.py"},
@@ -61,8 +62,9 @@ PINNED = {
     },
     "evidence page": {
         "anonymous": "7 (empty discussion), 9 (with threads)",
-        "member": "12 with threads; cold 10, warm 7 without",
-        "test": "tests/discussions/test_discussion_display.py, "
+        "member": "5 shared; alone 12 with threads, cold 10 and warm 7 without",
+        "test": "tests/site/test_member_pages.py, "
+        "tests/discussions/test_discussion_display.py, "
         "tests/site/test_page_cache.py",
     },
     "ailment page": {"anonymous": "3", "test": "tests/ailments/test_ailment_detail.py"},
