@@ -463,7 +463,7 @@ def check_page(base: str, path: str, headers: dict, *, member: bool) -> str:
     return response_headers.get("X-Cache", "")
 
 
-def run_wrk_table(args, env, targets, cookies) -> list[dict]:
+def run_wrk_table(args, env, targets, cookies, server) -> list[dict]:
     base = f"http://127.0.0.1:{env['PORT']}"
     pages = [
         ("/healthz", "/healthz", []),
@@ -507,10 +507,15 @@ def run_wrk_table(args, env, targets, cookies) -> list[dict]:
                 args=extra,
             )
             result.update(page=label, who=who, path=path, x_cache=cache_state)
+            # The largest worker after each run: which page makes memory grow.
+            result["max_worker_mb"] = max(
+                rss_mb(pid) for pid in worker_pids(server.pid)
+            )
             rows.append(result)
             print(
                 f"    {result['rps']:8.0f} req/s  p50 {result['p50'] / 1000:7.1f} ms  "
-                f"p99 {result['p99'] / 1000:7.1f} ms  non-2xx {result['non2xx']}",
+                f"p99 {result['p99'] / 1000:7.1f} ms  non-2xx {result['non2xx']}  "
+                f"largest worker {result['max_worker_mb']:.0f} MB",
                 flush=True,
             )
     healthz = rows[0]["rps"]
@@ -521,13 +526,17 @@ def run_wrk_table(args, env, targets, cookies) -> list[dict]:
 
 def print_table(rows: list[dict]) -> None:
     print()
-    print("| Page | Who | req/s | p50 ms | p95 ms | p99 ms | of /healthz | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| Page | Who | req/s | p50 ms | p95 ms | p99 ms | of /healthz | errors "
+        "| largest worker after, MB |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(
             f"| {r['page']} | {r['who']} | {r['rps']:.0f} | {r['p50'] / 1000:.1f} | "
             f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | "
-            f"{r['vs_healthz']:.0%} | {r['non2xx'] + r['socket_errors']} |"
+            f"{r['vs_healthz']:.0%} | {r['non2xx'] + r['socket_errors']} | "
+            f"{r['max_worker_mb']:.0f} |"
         )
     print()
 
@@ -603,7 +612,7 @@ def main() -> None:
         server = start_server(env, OUT / "gunicorn.log")
         try:
             say(f"Server up: pid {server.pid}, workers {worker_pids(server.pid)}")
-            results["wrk"] = run_wrk_table(args, env, targets, cookies)
+            results["wrk"] = run_wrk_table(args, env, targets, cookies, server)
 
             say(f"Preparing {args.voters} voting members")
             voters = member_sessions(100, args.voters)
