@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from discussions.services import delete_all_comments
+from discussions.services import author_changed, delete_all_comments
 from votes.services import retract_all_votes
 
 
@@ -16,4 +16,13 @@ def delete_account(*, member, remove_comments: bool = False) -> None:
         retract_all_votes(member=member)
         if remove_comments:
             delete_all_comments(author=member)
+        author_changed(author=member)
         member.delete()
+
+
+def save_display_name(form) -> None:
+    """Save the member's display name form; their comments show the new name at once."""
+    with transaction.atomic():
+        member = form.save()
+        if "display_name" in form.changed_data:
+            author_changed(author=member)

@@ -12,6 +12,7 @@ from search.services import recent_terms
 from .export import member_data
 from .forms import DeleteAccountForm, DisplayNameForm
 from .services import delete_account as delete_member
+from .services import save_display_name
 
 
 @login_required
@@ -21,7 +22,7 @@ def profile(request):
         request.POST if request.method == "POST" else None, instance=request.user
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_display_name(form)
         messages.success(request, "Your display name was saved.")
         return redirect("accounts:profile")
     votes = request.user.votes.select_related("page__remedy", "page__ailment").order_by(

@@ -116,6 +116,17 @@ def delete_all_comments(*, author) -> int:
     return count
 
 
+def author_changed(*, author) -> None:
+    """`author`'s name shows on their comments: after a rename or the account's
+    deletion, members' shared pages that show one are stale."""
+    pages = (
+        Comment.objects.filter(author=author, evidence_page__isnull=False)
+        .values_list("evidence_page_id", flat=True)
+        .distinct()
+    )
+    bump_after_commit(*(f"page:{pk}" for pk in pages))
+
+
 def flag_comment(
     *, comment: Comment, member, reason: str, note: str = ""
 ) -> tuple[Flag, bool]:

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.services import delete_account
 from discussions.models import Comment
 from remedies import member_pages
 from tests.helpers import (
@@ -226,6 +227,28 @@ class FreshnessTests(MemberPagesBase):
         r = alice.get(self.url)
         self.assertEqual(r["X-Cache"], "member-miss")
         self.assertContains(r, "A corrected explanation.")
+
+    def test_a_commenters_new_name_shows_at_once(self):
+        make_comment(self.page, author=self.third_member, text="Heat first.")
+        alice = self.signed_in(self.member)
+        self.assertContains(alice.get(self.url), "Cleo")
+        cleo = self.signed_in(self.third_member)
+        with self.captureOnCommitCallbacks(execute=True):
+            cleo.post(reverse("accounts:profile"), {"display_name": "Cleo R"})
+        r = alice.get(self.url)
+        self.assertEqual(r["X-Cache"], "member-miss")
+        self.assertContains(r, "Cleo R")
+
+    def test_a_deleted_members_comments_show_as_theirs_no_longer_at_once(self):
+        make_comment(self.page, author=self.third_member, text="Heat first.")
+        alice = self.signed_in(self.member)
+        self.assertContains(alice.get(self.url), "Cleo")
+        with self.captureOnCommitCallbacks(execute=True):
+            delete_account(member=self.third_member)
+        r = alice.get(self.url)
+        self.assertEqual(r["X-Cache"], "member-miss")
+        self.assertContains(r, "Heat first.")
+        self.assertNotContains(r, "Cleo")
 
     def test_the_discussions_order_and_page_are_part_of_the_key(self):
         for i in range(3):
