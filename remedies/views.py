@@ -115,8 +115,8 @@ def evidence_detail(request, slug, ailment_slug):
         .at(slug, ailment_slug),
     )
     # Most members share one rendering of the page, their own parts filled in.
-    key = member_pages.shared_key(request, page)
-    if key and (response := member_pages.serve(request, page, key)):
+    shared = member_pages.SharedPage.find(request, page)
+    if shared and (response := shared.serve()):
         return response
     ctx = evidence_context(request, page)
     ctx["structured_data"] = evidence_page_data(request, page)
@@ -124,6 +124,6 @@ def evidence_detail(request, slug, ailment_slug):
     # the page and the content's version.
     ctx["fragment_key"] = (page.pk, page.updated_at.timestamp(), content_version())
     ctx["fragment_seconds"] = settings.FRAGMENT_CACHE_SECONDS
-    if key:
-        return member_pages.render_and_share(request, page, ctx, key)
+    if shared and shared.may_share():
+        return shared.render_and_store(ctx)
     return render(request, "remedies/evidence_detail.html", ctx)
