@@ -166,6 +166,10 @@ class RenderedAloneTests(MemberPagesBase):
         self.assertTrue(r["X-Cache"].startswith("member-"))
         self.assertContains(r, "Mine.")
         self.assertNotContains(r, "Edit<span")
+        # ...which is stored now, and still not served to the author.
+        r = self.signed_in(self.member).get(self.url)
+        self.assertNotIn("X-Cache", r)
+        self.assertContains(r, "Edit<span")
 
     def test_editors_get_their_moderation_buttons(self):
         make_comment(self.page, author=self.third_member, text="Theirs.")
@@ -262,7 +266,7 @@ class FreshnessTests(MemberPagesBase):
         self.assertLess(newest.index("Note 2"), newest.index("Note 0"))
 
 
-class SharedPageQueryCountTests(CachingOn):
+class SharedPageQueryCountTests(MemberPagesBase):
     """Served from the shared rendering: the same four queries at any size."""
 
     def test_the_same_queries_with_ten_times_the_rows(self):
@@ -280,16 +284,11 @@ class SharedPageQueryCountTests(CachingOn):
                 make_page(remedy, make_ailment(), up=size)
                 make_comment(page, author=make_member())
             cast_vote(member=self.member, page=page, value=Vote.Value.UP)
-            self.signed_in_client(self.other_member).get(page.get_absolute_url())
-            member = self.signed_in_client(self.member)
+            self.signed_in(self.other_member).get(page.get_absolute_url())
+            member = self.signed_in(self.member)
             # Session, member, the page, their vote.
             with self.assertNumQueries(4):
                 r = member.get(page.get_absolute_url())
             self.assertEqual(r["X-Cache"], "member-hit")
             self.assertContains(r, f"Step {3 * size}")
             self.assertContains(r, "Withdraw my vote")
-
-    def signed_in_client(self, member):
-        client = self.client_class()
-        client.force_login(member)
-        return client
