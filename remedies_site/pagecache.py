@@ -132,8 +132,7 @@ def _may_serve_from_cache(request) -> bool:
     # A visitor with a session (recent searches, say) still sees the shared
     # page, unless someone is signed in or a message waits in it. The session
     # is read once: the authentication middleware reuses it.
-    session = request.session
-    if not any(key in session for key in (SESSION_KEY, SessionStorage.session_key)):
+    if SESSION_KEY not in request.session and not message_waiting(request):
         return True
     return _same_for_members(request)
 
