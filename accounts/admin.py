@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 
-from remedies_site.admin_hardening import SafeActionsMixin
+from core.admin_hardening import SafeActionsMixin
 
 from .allauth_forms import limit_lengths
 from .models import User

@@ -2,8 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from remedies_site.pagination import annotate_page
-from remedies_site.structured_data import ailment_page_data
+from core.pagination import annotate_page
+from core.structured_data import ailment_page_data
 
 from .models import Ailment
 

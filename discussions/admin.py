@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 
-from remedies_site.admin_hardening import SafeActionsMixin
+from core.admin_hardening import SafeActionsMixin
 
 from . import services
 from .models import Comment, Flag, FlaggedComment

@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 
 def _discussion_changed(sender, instance, **kwargs) -> None:
     """A comment written, edited, deleted or moderated: members' shared page is stale."""
-    from remedies_site.pagecache import bump_after_commit
+    from core.pagecache import bump_after_commit
 
     if instance.evidence_page_id:
         bump_after_commit(f"page:{instance.evidence_page_id}")

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from core.pagecache import bump_after_commit
 from remedies.models import EvidencePage, Remedy
-from remedies_site.pagecache import bump_after_commit
 
 from .models import MAX_DEPTH, Comment, Flag, flag_threshold
 

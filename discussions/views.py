@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from core.ratelimit import allow, cooldown
 from remedies.models import EvidencePage, Remedy
-from remedies_site.ratelimit import allow, cooldown
 
 from . import services
 from .forms import CommentForm, EditCommentForm, FlagForm

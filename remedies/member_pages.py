@@ -1,6 +1,6 @@
 """Members' evidence pages, rendered once and shared, with each member's own parts filled in.
 
-Visitors get whole pages from the page cache (remedies_site/pagecache.py).
+Visitors get whole pages from the page cache (core/pagecache.py).
 A member's evidence page differs from another member's in three things
 only: the vote box (their own vote), the CSRF token in its forms, and the
 comment form's one-time token (which makes a double submit store one
@@ -30,7 +30,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
-from remedies_site import pagecache
+from core import pagecache
 
 from .models import EvidencePage
 

@@ -1,8 +1,8 @@
-"""Content changes make cached pages stale at once (remedies_site/pagecache.py)."""
+"""Content changes make cached pages stale at once (core/pagecache.py)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from remedies_site.pagecache import bump_content_version
+from core.pagecache import bump_content_version
 
 
 def connect(models) -> None:

@@ -4,9 +4,9 @@ from django.core.validators import slug_re
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from remedies_site.pagecache import content_version
-from remedies_site.pagination import annotate_page
-from remedies_site.structured_data import evidence_page_data, remedy_page_data
+from core.pagecache import content_version
+from core.pagination import annotate_page
+from core.structured_data import evidence_page_data, remedy_page_data
 
 from . import member_pages
 from .models import Category, Citation, EvidencePage, Remedy, pooled_tally

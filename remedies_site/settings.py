@@ -53,14 +53,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Remedies"
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "ailments",
     "remedies",
     "votes",
     "discussions",
     "search",
+    "editors",
     "demo",
-    "remedies_site.apps.HardenedAdminConfig",  # django.contrib.admin
+    "core.apps.HardenedAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,12 +82,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "remedies_site.headers.SecurityHeadersMiddleware",
+    "core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Bodies over the limits below: a 413 or 400 page (remedies_site/request_limits.py).
-    "remedies_site.request_limits.RequestLimitsMiddleware",
+    # Bodies over the limits below: a 413 or 400 page (core/request_limits.py).
+    "core.request_limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "remedies_site.pagecache.PageCacheMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,10 +96,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # A real page for "method not allowed" (remedies_site/method_not_allowed.py).
-    "remedies_site.method_not_allowed.MethodNotAllowedPageMiddleware",
-    # Database down: a kind 503 page at once (remedies_site/resilience.py).
-    "remedies_site.resilience.DatabaseUnavailableMiddleware",
+    # A real page for "method not allowed" (core/method_not_allowed.py).
+    "core.method_not_allowed.MethodNotAllowedPageMiddleware",
+    # Database down: a kind 503 page at once (core/resilience.py).
+    "core.resilience.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "remedies_site.urls"
@@ -135,8 +137,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (ConnectionPool.check_connection) discard connections a restart broke,
     # and failed reconnections are retried by the next request, not after
     # ever longer back-offs.
-    # remedies_site/postgres: Django's backend, failing at once while it is down.
-    DATABASES["default"]["ENGINE"] = "remedies_site.postgres"
+    # core/postgres: Django's backend, failing at once while it is down.
+    DATABASES["default"]["ENGINE"] = "core.postgres"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
     DATABASES["default"]["OPTIONS"]["pool"] = {
@@ -151,14 +153,14 @@ AUTH_USER_MODEL = "accounts.User"
 
 # Cache, shared by every process: rate limits live here. Redis when REDIS_URL
 # is set, otherwise a table in the database (`createcachetable` makes it).
-# Redis down is an empty cache, not an error (remedies_site/cache.py).
+# Redis down is an empty cache, not an error (core/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # "pages" holds whole pages for visitors and the shared parts of members' pages
-# (remedies_site/pagecache.py): Redis too, or this process's memory.
+# (core/pagecache.py): Redis too, or this process's memory.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "remedies_site.cache.FailSafeRedisCache",
+            "BACKEND": "core.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
         }
     }

@@ -4,7 +4,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from . import csp, views
+from core import csp
+
+from . import views
 from .sitemaps import SITEMAPS
 
 # The admin signs in through the same rate-limited, email-verified login as members.
@@ -12,8 +14,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Remedies editors"
 admin.site.site_title = "Remedies editors"
 
-# The database being down is a kind 503 page, not a 500 (remedies_site/resilience.py).
-handler500 = "remedies_site.resilience.server_error"
+# The database being down is a kind 503 page, not a 500 (core/resilience.py).
+handler500 = "core.resilience.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

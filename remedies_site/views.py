@@ -7,9 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from ailments.models import Ailment
+from core.pagecache import content_version
 from remedies.models import Remedy
-
-from .pagecache import content_version
 
 
 @require_safe

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from remedies_site.admin_hardening import SafeActionsMixin
+from core.admin_hardening import SafeActionsMixin
 
 from .models import SearchEntry
 

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import TestCase
 
 from ailments.models import Ailment
+from core import ratelimit
 from remedies.models import (
     Category,
     Citation,
@@ -22,7 +23,6 @@ from remedies.models import (
     Remedy,
     Study,
 )
-from remedies_site import ratelimit
 from votes.scoring import wilson_lower_bound
 
 _seq = itertools.count(1)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, F, Q
 
+from core.pagecache import bump_after_commit
 from remedies.models import EvidencePage
-from remedies_site.pagecache import bump_after_commit
 
 from .models import Vote
 from .scoring import wilson_lower_bound

@@ -9,9 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.ratelimit import allow
 from remedies.models import EvidencePage
 from remedies.views import evidence_context
-from remedies_site.ratelimit import allow
 
 from .models import Vote
 from .services import cast_vote, retract_vote

@@ -7,10 +7,10 @@ from django.core.cache.backends.redis import RedisCache
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
+from core import cache as failsafe
+from core.cache import CacheUnavailable, FailSafeRedisCache
+from core.ratelimit import allow, local_counter
 from discussions.models import Comment
-from remedies_site import cache as failsafe
-from remedies_site.cache import CacheUnavailable, FailSafeRedisCache
-from remedies_site.ratelimit import allow, local_counter
 from tests.helpers import (
     PASSWORD,
     SiteTestCase,
@@ -23,7 +23,7 @@ from votes.models import Vote
 
 # Nothing listens here: every connection is refused, as when Redis is stopped.
 CLOSED = "redis://127.0.0.1:6399/0"
-BACKEND = "remedies_site.cache.FailSafeRedisCache"
+BACKEND = "core.cache.FailSafeRedisCache"
 REDIS_DOWN = {
     "default": {"BACKEND": BACKEND, "LOCATION": CLOSED},
     "pages": {"BACKEND": BACKEND, "LOCATION": CLOSED, "KEY_PREFIX": "pages"},
@@ -93,7 +93,7 @@ class FailSafeCacheTests(SimpleTestCase):
     def test_an_outage_is_logged_once_per_interval_not_per_request(self):
         cache = closed_cache(RETRY_INTERVAL=0)
         failsafe.throttled._last.clear()
-        with self.assertLogs("remedies_site.cache", "WARNING") as logs:
+        with self.assertLogs("core.cache", "WARNING") as logs:
             for _ in range(10):
                 cache.get("k")
         self.assertEqual(len(logs.records), 1)

@@ -8,8 +8,8 @@ from django.db.backends.postgresql import base as django_base
 from django.db.utils import OperationalError
 from django.test import SimpleTestCase
 
-from remedies_site.postgres import base
-from remedies_site.postgres.base import Breaker, DatabaseWrapper, is_connection_failure
+from core.postgres import base
+from core.postgres.base import Breaker, DatabaseWrapper, is_connection_failure
 
 
 def wrapped(error: Exception) -> OperationalError:

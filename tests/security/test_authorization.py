@@ -172,7 +172,7 @@ ADMIN_SITE: dict[str, tuple[str, str | None]] = {
     "admin/autocomplete/": ("A A A A 403 403", None),
     "admin/jsi18n/": ("A A A A 200 200", None),
     "admin/r/<path:content_type_id>/<path:object_id>/": ("A A A A 302 302", None),
-    "admin/^(?P<app_label>accounts|ailments|remedies|votes|discussions|search|auth|account)/$": (
+    "admin/^(?P<app_label>account|accounts|ailments|auth|discussions|remedies|search|votes)/$": (
         "A A A A 200 200",
         None,
     ),

@@ -8,8 +8,8 @@ from unittest import mock
 from django.core.cache import cache
 from django.test import SimpleTestCase, TestCase
 
-from remedies_site import ratelimit
-from remedies_site.ratelimit import allow, cooldown, local_counter
+from core import ratelimit
+from core.ratelimit import allow, cooldown, local_counter
 
 
 class CooldownTests(TestCase):

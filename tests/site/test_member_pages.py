@@ -189,7 +189,7 @@ class RenderedAloneTests(MemberPagesBase):
         self.assertNotIn("X-Cache", r)
 
     def test_while_the_cache_cannot_say_what_is_current_pages_render_alone(self):
-        with mock.patch("remedies_site.pagecache.versions", return_value=None):
+        with mock.patch("core.pagecache.versions", return_value=None):
             r = self.signed_in(self.member).get(self.url)
         self.assertNotIn("X-Cache", r)
         self.assertContains(r, "It helped")

@@ -157,7 +157,7 @@ class PageCacheTests(CachingOn):
         from django.contrib.sessions.backends.db import SessionStore
         from django.http import HttpResponse
 
-        from remedies_site.pagecache import _may_store
+        from core.pagecache import _may_store
 
         request = RequestFactory().get("/")
         request.resolver_match = resolve("/")

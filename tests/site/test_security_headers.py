@@ -144,13 +144,13 @@ class CspReportTests(SiteTestCase):
                 "blocked-uri": "inline",
             }
         }
-        with self.assertLogs("remedies_site.csp", "WARNING") as logs:
+        with self.assertLogs("core.csp", "WARNING") as logs:
             r = self.post(report)
         self.assertEqual(r.status_code, 204)
         self.assertEqual(
             logs.output,
             [
-                "WARNING:remedies_site.csp:CSP violation: script-src-elem blocked "
+                "WARNING:core.csp:CSP violation: script-src-elem blocked "
                 "inline on https://remedies.example/search/"
             ],
         )
@@ -166,7 +166,7 @@ class CspReportTests(SiteTestCase):
                 },
             }
         ]
-        with self.assertLogs("remedies_site.csp", "WARNING") as logs:
+        with self.assertLogs("core.csp", "WARNING") as logs:
             r = self.post(body, content_type="application/reports+json")
         self.assertEqual(r.status_code, 204)
         self.assertIn("blocked https://evil.example/x.js on", logs.output[0])
@@ -183,7 +183,7 @@ class CspReportTests(SiteTestCase):
         report = {
             "csp-report": {"violated-directive": "img-src", "blocked-uri": "data"}
         }
-        with self.assertLogs("remedies_site.csp", "WARNING"):
+        with self.assertLogs("core.csp", "WARNING"):
             statuses = [self.post(report).status_code for _ in range(25)]
         self.assertEqual(statuses[:20], [204] * 20)
         self.assertEqual(statuses[20:], [429] * 5)

@@ -63,7 +63,7 @@ def test_database_url_selects_postgresql_with_a_pool():
         timeout=60,
     )
     assert result.stdout.split() == [
-        "remedies_site.postgres",  # Django's backend, failing fast when it is down
+        "core.postgres",  # Django's backend, failing fast when it is down
         "remedies_x",
         "True",
     ]

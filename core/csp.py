@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .ratelimit import RateLimitUnavailable, allow
 
-log = logging.getLogger("remedies_site.csp")
+log = logging.getLogger("core.csp")
 
 MAX_BODY = 16 * 1024
 REPORTS_PER_MINUTE = 20

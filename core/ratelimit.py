@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from .throttled_log import ThrottledLog
 
-throttled = ThrottledLog(logging.getLogger("remedies_site.ratelimit"))
+throttled = ThrottledLog(logging.getLogger("core.ratelimit"))
 
 # Counters one process keeps while the shared cache is down.
 LOCAL_MAX_KEYS = 10_000

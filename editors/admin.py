@@ -1,14 +1,44 @@
+"""The admin of the content: remedies, ailments, evidence pages, studies and products."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from remedies_site.admin_actions import PublishActionsMixin, SearchIndexedMixin
-from remedies_site.admin_hardening import HistoryAdmin, SafeAutocompleteMixin
-from search.services import index_page, index_remedy
+from ailments.models import Ailment
+from core.admin_hardening import HistoryAdmin, SafeAutocompleteMixin
+from editors.admin_actions import PublishActionsMixin, SearchIndexedMixin
+from remedies.models import (
+    Category,
+    Citation,
+    EvidencePage,
+    HowToStep,
+    Product,
+    Remedy,
+    Study,
+)
+from search.services import index_ailment, index_page, index_remedy
 
-from .models import Category, Citation, EvidencePage, HowToStep, Product, Remedy, Study
+
+@admin.register(Ailment)
+class AilmentAdmin(SearchIndexedMixin, PublishActionsMixin, HistoryAdmin):
+    index_for_search = index_ailment
+    ordering = ["name"]
+    list_display = ["name", "is_published", "page_count", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["name", "synonyms"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "synonyms", "is_published", "description", "red_flags"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(page_count=Count("evidence_pages"))
+        )
+
+    @admin.display(description="evidence pages", ordering="page_count")
+    def page_count(self, obj):
+        return obj.page_count
 
 
 @admin.register(Category)

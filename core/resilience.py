@@ -1,7 +1,7 @@
 """When the database cannot be reached: a kind 503 page at once, never a hang or a traceback.
 
 (The same page, with its own words, refuses a write that the rate limits
-could not count: see remedies_site/ratelimit.py.)
+could not count: see core/ratelimit.py.)
 
 `DatabaseUnavailableMiddleware` answers a view that failed because PostgreSQL is
 down (or its connection pool timed out) with templates/503.html, status 503,
@@ -27,7 +27,7 @@ from django.views import defaults
 from .ratelimit import RateLimitUnavailable
 from .throttled_log import ThrottledLog
 
-logger = logging.getLogger("remedies_site.resilience")
+logger = logging.getLogger("core.resilience")
 
 # Seconds a client is asked to wait before trying again.
 RETRY_AFTER = 5

@@ -34,7 +34,7 @@ from redis.retry import Retry
 
 from .throttled_log import ThrottledLog
 
-logger = logging.getLogger("remedies_site.cache")
+logger = logging.getLogger("core.cache")
 throttled = ThrottledLog(logger)
 
 # Redis is unreachable or refusing: the socket failed, timed out or was

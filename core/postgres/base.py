@@ -6,8 +6,8 @@ connecting has failed, the process stops waiting on the pool: each new
 connection is first checked by one direct connection attempt (refused at
 once while PostgreSQL is down), at most every PROBE_INTERVAL seconds, and
 requests in between fail at once. They become the site's 503 page
-(remedies_site/resilience.py). The first attempt that connects closes the
-breaker, and the pool serves again. `ENGINE = "remedies_site.postgres"`.
+(core/resilience.py). The first attempt that connects closes the
+breaker, and the pool serves again. `ENGINE = "core.postgres"`.
 """
 
 from __future__ import annotations
