@@ -1,8 +1,10 @@
 """Writes that touch a member's account and everything hanging off it."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from discussions.services import author_changed, delete_all_comments
+from core import freshness
+from discussions.services import delete_all_comments
 from votes.services import retract_all_votes
 
 
@@ -13,10 +15,17 @@ def delete_account(*, member, remove_comments: bool = False) -> None:
     `remove_comments` their text is blanked first (replies stay).
     """
     with transaction.atomic():
+        # The member's row first: a vote of theirs that is being cast waits
+        # for this to commit (its row needs the member) and then finds no
+        # member, so none can slip in between counting their votes out and
+        # the deletion.
+        get_user_model().objects.select_for_update().filter(pk=member.pk).values_list(
+            "pk"
+        ).first()
         retract_all_votes(member=member)
         if remove_comments:
             delete_all_comments(author=member)
-        author_changed(author=member)
+        freshness.member_renamed(member)
         member.delete()
 
 
@@ -25,4 +34,4 @@ def save_display_name(form) -> None:
     with transaction.atomic():
         member = form.save()
         if "display_name" in form.changed_data:
-            author_changed(author=member)
+            freshness.member_renamed(member)

@@ -179,6 +179,11 @@ else:
     }
 # Visitors see a vote within this many seconds; editors' changes at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# Where stored pages live, and the versions that decide whether one is fresh
+# (core/pages.py, core/freshness.py): the versions are shared by every process
+# (Redis, or the database cache table).
+PAGES_CACHE = "pages"
+FRESHNESS_CACHE = "pages" if REDIS_URL else "default"
 # The shared parts of members' pages, keyed by the content's version.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 

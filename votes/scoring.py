@@ -31,3 +31,22 @@ def wilson_lower_bound(up: int, total: int) -> float:
     if total <= 0:
         return 0.0
     return wilson_interval(up, total)[0]
+
+
+def _sql_float(x: float) -> str:
+    return f"CAST('{x!r}' AS DOUBLE PRECISION)"
+
+
+def wilson_lower_bound_sql(up: str, total: str) -> str:
+    """`wilson_lower_bound` as a PostgreSQL expression of two integer expressions.
+
+    The same operations in the same order, in double precision, so the score a
+    statement stores equals the one Python computes.
+    """
+    z, z2 = _sql_float(Z_95), _sql_float(Z_95 * Z_95)
+    p = f"(CAST({up} AS DOUBLE PRECISION) / ({total}))"
+    n = f"({total})"
+    centre = f"({p} + {z2} / (2.0 * {n}))"
+    margin = f"({z} * sqrt({p} * (1.0 - {p}) / {n} + {z2} / (4.0 * {n} * {n})))"
+    low = f"(({centre} - {margin}) / (1.0 + {z2} / {n}))"
+    return f"(CASE WHEN {n} <= 0 THEN 0.0 ELSE GREATEST(0.0, {low}) END)"

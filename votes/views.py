@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -25,18 +24,22 @@ def _record(request, page: EvidencePage) -> tuple[int, str]:
     choice = request.POST.get("vote", "")
     if choice not in CHOICES and choice != "retract":
         return messages.ERROR, "Choose whether it helped or not."
-    if not EmailAddress.objects.filter(user=member, verified=True).exists():
-        return messages.ERROR, "Please verify your email address before voting."
     if not allow(f"vote:{member.pk}", limit=settings.VOTE_RATE_LIMIT, window=60):
         return (
             messages.ERROR,
             "You’re voting very quickly. Please wait a minute and try again.",
         )
     if choice == "retract":
-        if retract_vote(member=member, page=page):
+        result = retract_vote(member=member, page=page)
+    else:
+        result = cast_vote(member=member, page=page, value=CHOICES[choice])
+    # The vote's statement checks the email itself: nothing is written without one.
+    if not result.verified:
+        return messages.ERROR, "Please verify your email address before voting."
+    if choice == "retract":
+        if result.changed:
             return messages.SUCCESS, "Your vote was withdrawn."
         return messages.INFO, "You had no vote here to withdraw."
-    cast_vote(member=member, page=page, value=CHOICES[choice])
     return (
         messages.SUCCESS,
         "Thanks, your vote is counted. Only the totals are shown to others.",

@@ -34,3 +34,19 @@ def test_ranking_order():
         tallies, key=lambda k: wilson_lower_bound(*tallies[k]), reverse=True
     )
     assert ranked == ["95/100", "9/10", "3/3", "1/2", "none"]
+
+
+@pytest.mark.django_db
+def test_the_sql_score_equals_the_python_score_bit_for_bit():
+    from django.db import connection
+
+    from votes.scoring import wilson_lower_bound_sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the vote's one statement is PostgreSQL's")
+    pairs = [(up, total) for total in range(0, 60) for up in range(0, total + 1)]
+    pairs += [(95, 100), (9, 10), (999_999, 1_000_000), (12_345, 67_890)]
+    with connection.cursor() as cursor:
+        for up, total in pairs:
+            cursor.execute(f"SELECT {wilson_lower_bound_sql(str(up), str(total))}")
+            assert cursor.fetchone()[0] == wilson_lower_bound(up, total), (up, total)
