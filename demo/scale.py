@@ -389,17 +389,25 @@ class Loader:
         started = time.perf_counter()
         count = 0
         if self.postgres:
-            columns = ", ".join(
-                connection.ops.quote_name(model._meta.get_field(a).column)
-                for a in (
+            fields = [
+                model._meta.get_field(
                     name.removesuffix("_id") if name.endswith("_id") else name
-                    for name in attnames
                 )
+                for name in attnames
+            ]
+            # Fields the rows leave out get their defaults, as bulk_create gives them.
+            defaults = [
+                f
+                for f in model._meta.concrete_fields
+                if f not in fields and not f.primary_key and f.has_default()
+            ]
+            columns = ", ".join(
+                connection.ops.quote_name(f.column) for f in fields + defaults
             )
             sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
             with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, *(f.get_default() for f in defaults)))
                     count += 1
         else:
             batch = []

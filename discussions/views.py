@@ -4,6 +4,7 @@ with htmx, in place: the same view answers with a partial of the same template.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,6 +38,21 @@ from .models import (
 )
 
 NEW_MEMBER_AGE = timedelta(days=1)
+
+# What a write that worked says: a message (plain) or the discussion's notice (htmx).
+POSTED = "Your comment is posted."
+REPLIED = "Your reply is posted."
+SAVED = "Your changes are saved."
+DELETED = "Your comment is deleted."
+REMOVED = "The comment is removed."
+FLAGGED = "Thank you. Editors will review this comment."
+FLAGGED_BEFORE = "You have already flagged this comment."
+NOTICES = frozenset({POSTED, REPLIED, SAVED, DELETED, REMOVED, FLAGGED, FLAGGED_BEFORE})
+
+FORM_USED = (
+    "This form was already used to post a comment. Your text is still here: "
+    "send it again to post it as a new comment."
+)
 
 
 def _setting(name: str, default: int) -> int:
@@ -198,16 +215,44 @@ def _refusal(request, *, action: str) -> str | None:
     return None
 
 
-def _store(request, form: CommentForm, create: Callable) -> tuple[Comment | None, str]:
-    """Store a new comment or reply once, however often the same form is sent."""
+def _store(
+    request, form: CommentForm, target, create: Callable
+) -> tuple[Comment | None, str]:
+    """Store a new comment or reply once, however often the same form is sent.
+
+    The same form sent again (its token, its text, its discussion) finds the
+    comment the first sending stored. A form whose token already posted a
+    different text, or elsewhere (sent again from the browser's history after
+    editing it), is refused with a new token, so sending it again posts it.
+    """
     token = form.cleaned_data.get("token")
     if token and (earlier := Comment.objects.filter(token=token).first()):
-        if earlier.author_id == request.user.pk:
+        if earlier.author_id != request.user.pk:
+            token = None
+        elif earlier.text == form.cleaned_data["text"] and (
+            earlier.remedy_id,
+            earlier.evidence_page_id,
+        ) == _discussion_of(target):
             return earlier, ""
-        token = None
+        else:
+            _new_token(form)
+            return None, FORM_USED
     if refusal := _refusal(request, action="post"):
         return None, refusal
     return create(token), ""
+
+
+def _discussion_of(target: Remedy | EvidencePage) -> tuple[int | None, int | None]:
+    """(remedy id, evidence page id) as a comment in `target`'s discussion stores them."""
+    if isinstance(target, EvidencePage):
+        return None, target.pk
+    return target.pk, None
+
+
+def _new_token(form: CommentForm) -> None:
+    """Give a refused form a token no comment has, for its next sending."""
+    form.data = form.data.copy()
+    form.data["token"] = str(uuid.uuid4())
 
 
 def _done(request, comment: Comment, target, order: str, text: str):
@@ -251,9 +296,29 @@ def _refuse(form, text: str) -> None:
 
 
 def _render(request, template: str, partial: str, ctx: dict):
-    if request.htmx:
-        template = f"{template}#{partial}"
-    return render(request, template, ctx)
+    """A form's page (plain) or the form alone (htmx), with its errors if any.
+
+    A refused form shows its refusal and no word of an earlier success: with
+    htmx the discussion's notice of the last write is emptied (out of band),
+    and a plain page leaves out a notice still waiting from an earlier write
+    (one its page did not show), which would read as if this text were posted.
+    """
+    form = ctx.get("form")
+    refused = form is not None and bool(form.errors)
+    if not request.htmx:
+        if refused:
+            ctx["messages"] = [
+                m
+                for m in messages.get_messages(request)
+                if not (m.level == messages.SUCCESS and m.message in NOTICES)
+            ]
+        return render(request, template, ctx)
+    response = render(request, f"{template}#{partial}", ctx)
+    if refused:
+        response.content += render_to_string(
+            "discussions/_discussion.html#notice", {"oob": True}
+        ).encode()
+    return response
 
 
 # The views
@@ -273,6 +338,7 @@ def post_comment(request, slug, ailment_slug=None):
         comment, refusal = _store(
             request,
             form,
+            target,
             lambda token: services.post_comment(
                 author=request.user,
                 target=target,
@@ -281,7 +347,7 @@ def post_comment(request, slug, ailment_slug=None):
             ),
         )
         if comment:
-            return _done(request, comment, target, order, "Your comment is posted.")
+            return _done(request, comment, target, order, POSTED)
         form.add_error(None, refusal)
     heading, _ = _headings(target)
     ctx = {
@@ -312,6 +378,7 @@ def reply(request, comment_id):
         comment, refusal = _store(
             request,
             form,
+            target,
             lambda token: services.reply(
                 author=request.user,
                 parent=parent,
@@ -320,7 +387,7 @@ def reply(request, comment_id):
             ),
         )
         if comment:
-            return _done(request, comment, target, order, "Your reply is posted.")
+            return _done(request, comment, target, order, REPLIED)
         form.add_error(None, refusal)
     ctx = _form_context(request, parent, order, form=form)
     return _render(request, "discussions/reply.html", "reply-form", ctx)
@@ -358,9 +425,7 @@ def edit_comment(request, comment_id):
             services.edit_comment(
                 comment=comment, by=request.user, text=form.cleaned_data["text"]
             )
-            return _done(
-                request, comment, comment.target, order, "Your changes are saved."
-            )
+            return _done(request, comment, comment.target, order, SAVED)
     ctx = _form_context(request, comment, order, form=form)
     return _render(request, "discussions/edit_comment.html", "edit-form", ctx)
 
@@ -379,7 +444,7 @@ def delete_comment(request, comment_id):
     mine = comment.author_id == request.user.pk
     if request.method == "POST":
         services.delete_comment(comment=comment, by=request.user)
-        text = "Your comment is deleted." if mine else "The comment is removed."
+        text = DELETED if mine else REMOVED
         return _done(request, comment, comment.target, order, text)
     ctx = _form_context(request, comment, order, mine=mine)
     return _render(request, "discussions/delete_comment.html", "delete-form", ctx)
@@ -408,11 +473,7 @@ def flag_comment(request, comment_id):
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
-            text = (
-                "Thank you. Editors will review this comment."
-                if created
-                else "You have already flagged this comment."
-            )
+            text = FLAGGED if created else FLAGGED_BEFORE
             return _done(request, comment, comment.target, order, text)
     ctx = _form_context(request, comment, order, form=form)
     return _render(request, "discussions/flag_comment.html", "flag-form", ctx)
