@@ -8,6 +8,7 @@ types: a pasted novel is refused beside the field, not hashed.
 from __future__ import annotations
 
 from allauth.account import forms as allauth
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.core.validators import MaxLengthValidator
 
@@ -37,14 +38,43 @@ def limit_lengths(form: forms.BaseForm) -> None:
         field.widget.attrs.update(field.widget_attrs(field.widget))
 
 
+def check_password(member, password: str) -> None:
+    """Raise a ValidationError, in the site's words, unless `password` is the member's.
+
+    allauth's check, so failed attempts count against the same limit as
+    failed sign-ins to the account.
+    """
+    try:
+        correct = get_adapter().reauthenticate(member, password)
+    except forms.ValidationError as error:
+        raise forms.ValidationError(
+            "Too many wrong passwords. Wait a few minutes, then try again.",
+            code="too_many_attempts",
+        ) from error
+    if not correct:
+        raise forms.ValidationError(
+            "That is not your password. Try again, or reset your password if "
+            "you have forgotten it.",
+            code="incorrect_password",
+        )
+
+
 class LimitedLengths:
+    # Labels in the site's words, by field name (allauth's are in title case).
+    labels: dict[str, str] = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_lengths(self)
+        for name, label in self.labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+                # allauth repeats the label as a placeholder; the label is enough.
+                self.fields[name].widget.attrs.pop("placeholder", None)
 
 
 class LoginForm(LimitedLengths, allauth.LoginForm):
-    pass
+    labels = {"remember": "Keep me signed in on this device"}
 
 
 class SignupForm(LimitedLengths, allauth.SignupForm):
@@ -56,7 +86,11 @@ class AddEmailForm(LimitedLengths, allauth.AddEmailForm):
 
 
 class ChangePasswordForm(LimitedLengths, allauth.ChangePasswordForm):
-    pass
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "New password (again)",
+    }
 
 
 class SetPasswordForm(LimitedLengths, allauth.SetPasswordForm):
@@ -68,7 +102,7 @@ class ResetPasswordForm(LimitedLengths, allauth.ResetPasswordForm):
 
 
 class ResetPasswordKeyForm(LimitedLengths, allauth.ResetPasswordKeyForm):
-    pass
+    labels = {"password1": "New password", "password2": "New password (again)"}
 
 
 class UserTokenForm(LimitedLengths, allauth.UserTokenForm):
@@ -76,7 +110,12 @@ class UserTokenForm(LimitedLengths, allauth.UserTokenForm):
 
 
 class ReauthenticateForm(LimitedLengths, allauth.ReauthenticateForm):
-    pass
+    labels = {"password": "Your password"}
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        check_password(self.user, password)
+        return password
 
 
 class RequestLoginCodeForm(LimitedLengths, allauth.RequestLoginCodeForm):

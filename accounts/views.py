@@ -34,7 +34,12 @@ def profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if not request.user.has_usable_password():
+        # Nothing to confirm with: the page says to set a password first.
+        return render(request, "accounts/delete_account.html", {"form": None})
+    form = DeleteAccountForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         member = request.user
         logout(request)

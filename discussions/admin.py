@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.text import Truncator
 
 from core.admin_hardening import SafeActionsMixin
+from core.admin_privacy import AllowListedQueryMixin
 
 from . import services
 from .models import Comment, Flag, FlaggedComment
@@ -10,19 +11,31 @@ from .models import Comment, Flag, FlaggedComment
 class FlagInline(admin.TabularInline):
     model = Flag
     extra = 0
-    fields = ["reason", "note", "member", "created_at"]
+    fields = ["reason", "note", "flagged_by", "created_at"]
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description="flagged by")
+    def flagged_by(self, obj: Flag) -> str:
+        return obj.member.public_name if obj.member_id else "A deleted member"
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member")
+
 
 @admin.register(Comment)
-class CommentAdmin(SafeActionsMixin, admin.ModelAdmin):
-    """Every comment, to look up. Changes go through the actions, by permission."""
+class CommentAdmin(AllowListedQueryMixin, SafeActionsMixin, admin.ModelAdmin):
+    """Every comment, to look up. Changes go through the actions, by permission.
 
-    list_display = ["excerpt", "author", "where", "state", "flag_count", "created_at"]
+    Editors know members by their display name and what they wrote, never by
+    email: no column, field, search or filter shows or takes one, and the
+    changelist answers only its own filters, search, paging and ordering.
+    """
+
+    list_display = ["excerpt", "by", "where", "state", "flag_count", "created_at"]
     list_filter = ["state", "created_at"]
     list_select_related = [
         "author",
@@ -30,12 +43,24 @@ class CommentAdmin(SafeActionsMixin, admin.ModelAdmin):
         "evidence_page__remedy",
         "evidence_page__ailment",
     ]
-    search_fields = ["text", "author__email", "author__display_name"]
+    search_fields = ["text", "author__display_name"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
+    # The parameters of the state and date filters and of the date drill-down.
+    allowed_lookups = frozenset(
+        {
+            "state__exact",
+            "created_at__gte",
+            "created_at__lt",
+            "created_at__year",
+            "created_at__month",
+            "created_at__day",
+        }
+    )
+    sortable_by = ("state", "flag_count", "created_at")
     readonly_fields = [
         "where",
-        "author",
+        "by",
         "text",
         "state",
         "flag_count",
@@ -44,7 +69,7 @@ class CommentAdmin(SafeActionsMixin, admin.ModelAdmin):
         "created_at",
         "edited_at",
         "reviewed_at",
-        "reviewed_by",
+        "reviewer",
     ]
     fields = readonly_fields
     inlines = [FlagInline]
@@ -57,6 +82,14 @@ class CommentAdmin(SafeActionsMixin, admin.ModelAdmin):
     @admin.display(description="on")
     def where(self, obj: Comment) -> str:
         return str(obj.target)
+
+    @admin.display(description="by")
+    def by(self, obj: Comment) -> str:
+        return obj.author_name
+
+    @admin.display(description="reviewed by")
+    def reviewer(self, obj: Comment) -> str:
+        return obj.reviewed_by.public_name if obj.reviewed_by_id else ""
 
     def has_add_permission(self, request):
         return False
@@ -94,6 +127,7 @@ class FlaggedCommentAdmin(CommentAdmin):
 
     list_filter = ["state"]
     date_hierarchy = None
+    allowed_lookups = frozenset({"state__exact"})
     # "pending" sorts before "published": hidden comments first, most flagged first.
     ordering = ["state", "-flag_count", "created_at"]
 

@@ -16,7 +16,7 @@ class SignupToVoteTests(SiteTestCase):
         back = page.get_absolute_url() + "#vote-box"
         signup = reverse("account_signup") + f"?next={back}"
         r = self.client.get(signup)
-        self.assertContains(r, "Sign Up")
+        self.assertContains(r, "<h1>Sign up</h1>", html=True)
         r = self.client.post(
             signup,
             {

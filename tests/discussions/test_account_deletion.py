@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.services import delete_account
 from discussions.models import Comment
-from tests.helpers import make_comment
+from tests.helpers import PASSWORD, make_comment
 
 from .base import DiscussionTestCase
 
@@ -31,7 +31,7 @@ class AccountDeletionTests(DiscussionTestCase):
 
     def test_comments_stay_as_from_a_deleted_member(self):
         self.client.force_login(self.member)
-        self.client.post(self.url, {"confirm": "on"})
+        self.client.post(self.url, {"confirm": "on", "password": PASSWORD})
         self.assertFalse(get_user_model().objects.filter(pk=self.member.pk).exists())
         r = self.client.get(self.page_url)
         self.assertContains(r, '<span class="comment__author">A deleted member</span>')
@@ -40,7 +40,9 @@ class AccountDeletionTests(DiscussionTestCase):
 
     def test_with_the_box_ticked_their_text_goes_and_replies_stay(self):
         self.client.force_login(self.member)
-        self.client.post(self.url, {"confirm": "on", "remove_comments": "on"})
+        self.client.post(
+            self.url, {"confirm": "on", "remove_comments": "on", "password": PASSWORD}
+        )
         mine = Comment.objects.get(pk=self.mine.pk)
         self.assertEqual((mine.author, mine.state, mine.text), (None, "deleted", ""))
         r = self.client.get(self.page_url)
