@@ -28,3 +28,10 @@ class MemberAdmin(SafeActionsMixin, UserAdmin):
     # Every field with a maximum length, passwords included.
     add_form = MemberCreationForm
     change_password_form = MemberPasswordForm
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Who cast a vote or flagged a comment is private, even to superusers:
+        # ?votes__id=12 would list the member behind a vote.
+        if lookup.split("__")[0] in {"votes", "comment_flags", "comments"}:
+            return False
+        return super().lookup_allowed(lookup, value, request)

@@ -29,3 +29,8 @@ class VoteAdmin(AllowListedQueryMixin, SafeActionsMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Deleting a row here would skip votes.services and leave its page's
+    # tallies wrong; members withdraw their own votes.
+    def has_delete_permission(self, request, obj=None):
+        return False

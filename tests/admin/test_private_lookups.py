@@ -271,3 +271,20 @@ class CommentAdminPrivacyTests(SiteTestCase):
         self.assertEqual(r.context["cl"].result_count, 1)
         self.assertEqual(Comment.objects.count(), 2)
         self.assertEqual(Flag.objects.count(), 1)
+
+
+class MemberAdminPrivacyTests(SiteTestCase):
+    def test_no_lookup_from_a_member_to_their_votes_flags_or_comments(self):
+        root = make_member(is_staff=True, is_superuser=True)
+        self.client.force_login(root)
+        url = reverse("admin:accounts_user_changelist")
+        for lookup in (
+            "votes__id",
+            "votes__pk",
+            "votes__page",
+            "comment_flags__id",
+            "comments__id",
+        ):
+            with self.subTest(lookup=lookup):
+                response = self.client.get(f"{url}?{lookup}=1")
+                self.assertNotEqual(response.status_code, 200)
