@@ -232,15 +232,15 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def wait_until_up(base_url: str, *, seconds: float = 60) -> None:
+def wait_until_up(base_url: str, *, seconds: float = 60, path="/healthz") -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            status, _, _ = get(base_url, "/healthz")
+            status, _, _ = get(base_url, path)
             if status == 200:
                 return
         except OSError:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{base_url} did not answer /healthz in {seconds} s")
+            raise RuntimeError(f"{base_url} did not answer {path} in {seconds} s")
         time.sleep(0.3)

@@ -44,9 +44,9 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     'RESULT {"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, '
-      .. '"max": %d, "non2xx": %d, "socket_errors": %d}\n',
+      .. '"max": %d, "mean": %.1f, "non2xx": %d, "socket_errors": %d}\n',
     summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    latency.max, e.status, e.connect + e.read + e.write + e.timeout
+    latency.max, latency.mean, e.status, e.connect + e.read + e.write + e.timeout
   ))
 end
