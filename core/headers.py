@@ -6,31 +6,36 @@ settings); HSTS, nosniff, Referrer-Policy and COOP from SecurityMiddleware.
 
 from __future__ import annotations
 
-# Features a page about remedies never needs, all switched off.
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "bluetooth",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "interest-cohort",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
+# Features a page about remedies never needs, all switched off. Only features
+# Chromium knows: it logs an error in the console for every page naming one it
+# does not ("bluetooth", "battery", "ambient-light-sensor", "web-share" and
+# "attribution-reporting" among them). tests/browser/test_permissions_policy.py
+# checks each in Chromium.
+DISABLED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "interest-cohort",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
 )
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DISABLED_FEATURES)
 
 
 class SecurityHeadersMiddleware:

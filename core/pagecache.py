@@ -22,6 +22,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -179,7 +180,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _may_serve_from_cache(request):
             return self.get_response(request)
-        key = _key(request, content_version())
+        try:
+            key = _key(request, content_version())
+        except DisallowedHost:
+            # A Host we do not serve: nothing from the cache, and Django's
+            # CommonMiddleware refuses the request with the 400 page.
+            return self.get_response(request)
         try:
             hit = _cache().get(key)
         except Exception:

@@ -4,15 +4,23 @@ When the shared cache cannot count (Redis down), each process counts on its
 own in memory, so the limit still holds in every process; when not even that
 can decide (its table is full of live counters), the attempt is refused with
 `RateLimitUnavailable`, which the site answers with a 503 page that says so.
+
+Limits per client count by `client_ip()`: the address the request came from,
+or, behind TRUSTED_PROXY_COUNT proxies of our own, the address the outermost
+of them saw. django-allauth's sign-in limits use the same rule
+(accounts/adapter.py).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from .throttled_log import ThrottledLog
 
@@ -54,6 +62,68 @@ class LocalCounter:
 
 
 local_counter = LocalCounter()
+
+
+# Clients
+
+
+def _address(value: str) -> str | None:
+    """An IP address as written in REMOTE_ADDR or X-Forwarded-For, or None.
+
+    Proxies may add a port ("203.0.113.9:4711", "[2001:db8::1]:4711").
+    """
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [IPv6] or [IPv6]:port
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # IPv4:port
+        value = value.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str:
+    """The address of the client that sent `request`.
+
+    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies of ours stand in front:
+    each appends the address it received the request from to
+    X-Forwarded-For, so the client is the entry that many places from the
+    right. Entries further left were written by the client itself and are
+    never believed. With fewer entries than proxies the request skipped the
+    outer ones, and the leftmost entry is what the first proxy of ours saw.
+    Without trusted proxies X-Forwarded-For is ignored, so a client cannot
+    pass itself off as another by sending one. "" when no address is known.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR") or "") or ""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR") or ""
+    if proxies <= 0 or not forwarded:
+        return remote
+    entries = forwarded.split(",")
+    entry = entries[-proxies] if len(entries) >= proxies else entries[0]
+    return _address(entry) or remote
+
+
+def client_key(request, purpose: str) -> str:
+    """A short salted hash of the client's address, for rate-limit keys.
+
+    IPv6 clients count by their /64 network (one household or server gets a
+    whole /64, so rotating within it changes nothing). The hash, salted with
+    SECRET_KEY and `purpose`, keeps the address itself out of the cache.
+    """
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, ipaddress.IPv6Address) and not parsed.ipv4_mapped:
+        address = str(ipaddress.IPv6Network(f"{parsed}/64", strict=False))
+    elif isinstance(parsed, ipaddress.IPv6Address):
+        address = str(parsed.ipv4_mapped)
+    return salted_hmac(
+        f"core.ratelimit.{purpose}", address, algorithm="sha256"
+    ).hexdigest()[:32]
 
 
 def _count_shared(bucket: str, window: int) -> int:

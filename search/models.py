@@ -116,3 +116,25 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class HiddenTrendingTerm(models.Model):
+    """A term editors took out of *Trending now*: it never shows there, however many search it.
+
+    Stored as searches are remembered (lower case, single spaces), so it
+    matches the log's terms exactly. Searching it still works as before.
+    """
+
+    term = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="Exactly as it shows in Trending now.",
+    )
+    hidden_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "hidden trending term"
+
+    def __str__(self) -> str:
+        return self.term

@@ -46,9 +46,17 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 
 from ailments.models import Ailment, split_lines
+from core import freshness
+from core.ratelimit import RateLimitUnavailable, allow, cooldown
 from remedies.models import EvidencePage, Remedy
 
-from .models import SearchEntry, SearchEntryQuerySet, SearchLog, SearchWord
+from .models import (
+    HiddenTrendingTerm,
+    SearchEntry,
+    SearchEntryQuerySet,
+    SearchLog,
+    SearchWord,
+)
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
@@ -622,6 +630,14 @@ TRENDING_CACHE_SECONDS = 300
 # "sciat" then "sciatica" counts once, as "sciatica".
 PREFIX_WINDOW = timedelta(minutes=30)
 LOG_KEEP_DAYS = 30
+# One client (one address, see core.ratelimit.client_key) counts for a term at
+# most once in this many seconds, however many sessions it holds: sessions
+# cost nothing to start, so they alone cannot tell visitors apart.
+CLIENT_TERM_SECONDS = 3600
+# Sessions that remembering searches may start for one client (one address)
+# in an hour: a visitor needs one, and keeps it; a script dropping its cookie
+# gets no more than these.
+NEW_SESSIONS_PER_HOUR = 100
 
 
 def visitor_hash(session_key: str) -> str:
@@ -631,25 +647,59 @@ def visitor_hash(session_key: str) -> str:
     ]
 
 
+def _held(session) -> bool:
+    """Whether the client came with a session of ours, rather than one starting now.
+
+    Reading the session drops a key that names no stored session.
+    """
+    session.items()
+    return session.session_key is not None
+
+
+def _within(check, key: str, **kwargs) -> bool:
+    """A rate-limit check that says no when it cannot count."""
+    try:
+        return check(key, **kwargs)
+    except RateLimitUnavailable:
+        return False
+
+
 def record_search(
-    *, session, term: str, entry: SearchEntry | None = None, found: bool = True
+    *,
+    session,
+    term: str,
+    client: str,
+    entry: SearchEntry | None = None,
+    found: bool = True,
 ) -> None:
     """Remember a final search: a submitted query, or a suggestion the visitor chose.
 
-    It goes first in the visitor's recent searches, and, when it found
-    something, into the trending log under a hash of the session. Within half
-    an hour a visitor's shorter prefixes of the term are replaced by it, and
-    a prefix of a term they already searched is not logged again, so the
-    letters typed on the way to "sciatica" count once.
+    It goes first in the visitor's recent searches. A client without a
+    session gets one for them only while its address has started fewer
+    than NEW_SESSIONS_PER_HOUR this hour. It goes into the trending log,
+    under a hash of the session, only when it found something, the session
+    is one the client already held (a client cannot become a new visitor by
+    dropping its cookie), and that client (`client`, a salted hash of its
+    address, which is never stored) has not counted for the term within the
+    hour. Within half an hour a visitor's shorter prefixes of the term are
+    replaced by it, and a prefix of a term they already searched is not
+    logged again, so the letters typed on the way to "sciatica" count once.
     """
     term = normalise(term)
     if not term:
         return
-    _remember(session, term, entry)
-    if not found:
+    held = _held(session)
+    if held or _within(
+        allow, f"search-session:{client}", limit=NEW_SESSIONS_PER_HOUR, window=3600
+    ):
+        _remember(session, term, entry)
+    if not (found and held):
         return
-    if session.session_key is None:
-        session.save()
+    term_key = salted_hmac("search.term", term, algorithm="sha256").hexdigest()[:32]
+    if not _within(
+        cooldown, f"search-trend:{client}:{term_key}", seconds=CLIENT_TERM_SECONDS
+    ):
+        return
     visitor = visitor_hash(session.session_key)
     with transaction.atomic():
         recent = SearchLog.objects.filter(
@@ -684,6 +734,7 @@ def _trending(now: datetime) -> list[str]:
     )
     rows = (
         SearchLog.objects.filter(created_at__gte=now - timedelta(days=TRENDING_DAYS))
+        .exclude(term__in=HiddenTrendingTerm.objects.values("term"))
         .values("term")
         .annotate(**counts)
         .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
@@ -696,12 +747,22 @@ def _trending(now: datetime) -> list[str]:
 def trending() -> list[str]:
     """Terms searched by the most distinct visitors this week, recent ones weighing more.
 
-    A term shows only once at least three visitors searched it. The same for
-    every visitor, so it is kept in the shared cache for five minutes.
+    A term shows only once at least three visitors searched it, and never
+    once editors have hidden it (`HiddenTrendingTerm`). The same for every
+    visitor, so it is kept in the shared cache for five minutes.
     """
     return cache.get_or_set(
         TRENDING_CACHE_KEY, lambda: _trending(timezone.now()), TRENDING_CACHE_SECONDS
     )
+
+
+def forget_trending() -> None:
+    """Work trending out afresh on its next showing: after editors hide or show a term.
+
+    Pages that show it (core/pages.py) are stale at once too.
+    """
+    cache.delete(TRENDING_CACHE_KEY)
+    freshness.trending_changed()
 
 
 def prune_search_log(*, days: int = LOG_KEEP_DAYS) -> int:

@@ -114,21 +114,35 @@ class OpenResultTests(PaletteTestCase):
             r, "/remedies/stretches/for/sciatica/", fetch_redirect_response=False
         )
         self.assertIn("no-cache", r["Cache-Control"])
-        log = SearchLog.objects.get()
-        self.assertEqual(log.term, "physical therapy stretches for sciatica")
         r = self.client.get(reverse("search:recent_searches"), **HTMX)
         self.assertContains(r, 'href="/remedies/stretches/for/sciatica/"')
+        # A session started by the choice itself does not count for trending;
+        # the visitor's next choice, from the session they now hold, does.
+        self.assertFalse(SearchLog.objects.exists())
+        self.client.get(reverse("search:open_result", args=[self.sciatica_entry.pk]))
+        log = SearchLog.objects.get()
+        self.assertEqual(log.term, "sciatica")
 
+    def test_over_the_rate_limit_it_only_opens_the_page(self):
+        url = reverse("search:open_result", args=[self.page_entry.pk])
+        for _ in range(40):
+            r = self.client.get(url)
+            self.assertEqual(r.status_code, 302)
+        self.assertEqual(r["Location"], "/remedies/stretches/for/sciatica/")
+
+    @override_settings(CACHES=LOCMEM)
     def test_query_count_is_fixed_whatever_the_size(self):
-        # 1 the entry, 2 load the session, 3-7 log it (savepoint, a longer
-        # term already logged?, delete shorter prefixes, insert, release),
-        # 8-10 save the session (savepoint, update, release).
+        # The rate limits count in the cache, out of SQL (as with Redis in
+        # production): 1 the entry, 2 load the session, 3-7 log it
+        # (savepoint, a longer term already logged?, delete shorter prefixes,
+        # insert, release), 8-10 save the session (savepoint, update, release).
         url = reverse("search:open_result", args=[self.page_entry.pk])
         for size in ("small", "large"):
             if size == "large":
                 for i in range(30):
                     make_page(make_remedy(name=f"Stretches {i}"), self.sciatica)
                 rebuild_index()
+            cache.clear()
             client = self.client_class()
             # A visitor with a session (a search that found nothing is not logged).
             client.get(reverse("search:remember"), {"q": "zzzz"})
@@ -180,7 +194,7 @@ class RecentSearchesTests(PaletteTestCase):
         self.assertIn("no-cache", r["Cache-Control"])
         self.assertIn("private", r["Cache-Control"])
         self.assertContains(r, 'name="csrfmiddlewaretoken"')
-        self.assertContains(r, f'hx-post="{self.clear_url}"')
+        self.assertContains(r, f'data-hx-post="{self.clear_url}"')
         assert "<html" not in r.content.decode()
 
     def test_only_the_last_five_are_kept_without_repeats(self):
@@ -230,6 +244,7 @@ class RecentSearchesTests(PaletteTestCase):
         self.assertNotContains(r, "?q=sciatica")
 
     def test_clearing_needs_post_and_keeps_the_trending_log(self):
+        self.search(self.client, "stretches")  # starts the visitor's session
         self.search(self.client, "sciatica")
         r = self.client.get(self.clear_url)
         self.assertEqual(r.status_code, 405)
@@ -243,8 +258,10 @@ class RecentSearchesTests(PaletteTestCase):
         self.assertContains(r, 'href="/search/?q=sciatica"')
 
     def test_trending_shows_in_the_palette_for_everyone(self):
-        for _ in range(3):
-            self.search(self.client_class(), "sciatica")
+        for n in range(3):
+            person = self.client_class(REMOTE_ADDR=f"203.0.113.{n + 1}")
+            self.search(person, "stretches")  # starts their session
+            self.search(person, "sciatica")
         r = self.client.get(self.url, **HTMX)
         self.assertContains(r, "Trending now")
         self.assertContains(r, 'id="palette-trending-1"')

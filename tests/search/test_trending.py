@@ -10,15 +10,18 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from search.models import SearchLog
+from search.models import HiddenTrendingTerm, SearchLog
 from search.services import (
+    NEW_SESSIONS_PER_HOUR,
+    RECENT_KEY,
+    forget_trending,
     prune_search_log,
     rebuild_index,
     record_search,
     trending,
     visitor_hash,
 )
-from tests.helpers import make_ailment
+from tests.helpers import make_ailment, within_one_rate_window
 
 LOCMEM = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -27,12 +30,17 @@ LOCMEM = {
 
 
 def visitor() -> SessionStore:
-    return SessionStore()
+    """A visitor who already holds a session, from an address of their own."""
+    session = SessionStore()
+    session.create()
+    return session
 
 
 def search_as(session, *terms: str) -> None:
     for term in terms:
-        record_search(session=session, term=term)
+        record_search(
+            session=session, term=term, client=f"client-{session.session_key}"
+        )
 
 
 def age(term: str, days: float) -> None:
@@ -148,9 +156,12 @@ class TrendingTests(TestCase):
         make_ailment(name="Sciatica")
         rebuild_index()
         url = reverse("search:remember")
-        for _ in range(2):
-            self.client_class().get(url, {"q": "sciatica"})
-        keen = self.client_class()
+        people = [self.client_class(REMOTE_ADDR=f"203.0.113.{n}") for n in range(1, 4)]
+        for person in people:
+            person.get(url, {"q": "heat"})  # a first search starts their session
+        for person in people[:2]:
+            person.get(url, {"q": "sciatica"})
+        keen = people[2]
         for query in ("sci", "sciat", "sciatica", "sciatica"):
             keen.get(url, {"q": query})
         r = self.client_class().get(
@@ -161,6 +172,57 @@ class TrendingTests(TestCase):
             r, '<span class="palette__title">sciatica</span>', html=True
         )
         self.assertNotContains(r, "sciat<")
+
+
+@override_settings(CACHES=LOCMEM)
+class WhoCountsTests(TestCase):
+    """Only visitors who hold a session count, each client once per term an hour."""
+
+    def setUp(self):
+        cache.clear()
+
+    def test_a_session_starting_now_remembers_but_does_not_count(self):
+        for n in range(5):
+            session = SessionStore()  # a client that came without a session
+            record_search(session=session, term="sciatica", client=f"client-{n}")
+            self.assertEqual(session[RECENT_KEY], [{"q": "sciatica", "entry": None}])
+        self.assertFalse(SearchLog.objects.exists())
+
+    def test_a_cookie_naming_no_session_is_no_session(self):
+        session = SessionStore(session_key="x" * 32)
+        record_search(session=session, term="sciatica", client="client")
+        self.assertFalse(SearchLog.objects.exists())
+
+    def test_one_client_counts_once_however_many_sessions_it_holds(self):
+        for _ in range(5):
+            record_search(session=visitor(), term="sciatica", client="one-address")
+        self.assertEqual(SearchLog.objects.count(), 1)
+        record_search(session=visitor(), term="insomnia", client="one-address")
+        self.assertEqual(SearchLog.objects.count(), 2)  # another term counts
+
+    @within_one_rate_window()
+    def test_a_client_starts_only_so_many_sessions_an_hour(self):
+        sessions = [SessionStore() for _ in range(NEW_SESSIONS_PER_HOUR + 5)]
+        for session in sessions:
+            record_search(session=session, term="sciatica", client="one-address")
+        started = [s for s in sessions if s.modified]
+        self.assertEqual(len(started), NEW_SESSIONS_PER_HOUR)
+        # A session it holds still remembers.
+        held = visitor()
+        record_search(session=held, term="sciatica", client="one-address")
+        self.assertEqual(held[RECENT_KEY][0]["q"], "sciatica")
+
+    def test_a_hidden_term_never_trends(self):
+        for _ in range(4):
+            search_as(visitor(), "buy cheap pills", "sciatica")
+        self.assertEqual(trending(), ["buy cheap pills", "sciatica"])
+        HiddenTrendingTerm.objects.create(term="buy cheap pills")
+        self.assertEqual(trending(), ["buy cheap pills", "sciatica"])  # cached
+        forget_trending()
+        self.assertEqual(trending(), ["sciatica"])
+        search_as(visitor(), "buy cheap pills")
+        forget_trending()
+        self.assertEqual(trending(), ["sciatica"])
 
 
 class PruneTests(TestCase):

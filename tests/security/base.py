@@ -12,9 +12,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from search.models import SearchEntry
+from community import tasks as community_tasks
+from community.emails import unsubscribe_token
+from community.models import Activity, Notice, Suggestion
+from search.models import HiddenTrendingTerm, SearchEntry
 from search.services import rebuild_index
 from tests.helpers import (
     SiteTestCase,
@@ -88,9 +92,22 @@ class SecurityTestCase(SiteTestCase):
         from votes.models import Vote
         from votes.services import cast_vote
 
-        cls.vote = cast_vote(member=cls.member, page=cls.page, value=Vote.Value.UP)
+        cast_vote(member=cls.member, page=cls.page, value=Vote.Value.UP)
+        cls.vote = Vote.objects.get(member=cls.member, page=cls.page)
         rebuild_index()
         cls.entry = SearchEntry.objects.filter(kind=SearchEntry.Kind.PAGE).first()
+        cls.hidden_term = HiddenTrendingTerm.objects.create(term="buy pills")
+        # The community: a notice for "member", a suggestion, a queued task.
+        cls.notice = Notice.objects.create(
+            member=cls.member,
+            activity=Activity.objects.get(comment=cls.others_comment),
+            reason=Notice.Reason.WATCHING,
+            key=f"a:security:{cls.member.pk}",
+        )
+        cls.suggestion = Suggestion.objects.create(
+            member=cls.member, kind="remedy", remedy_name="Yoga", details="It helps."
+        )
+        cls.task = DBTaskResult.objects.get(id=community_tasks.tick.enqueue().id)
 
     def setUp(self):
         super().setUp()
@@ -159,6 +176,9 @@ def instance_of(label: str, case: SecurityTestCase):
         "discussions.comment": case.comment,
         "discussions.flaggedcomment": case.others_comment,
         "search.searchentry": case.entry,
+        "search.hiddentrendingterm": case.hidden_term,
+        "community.suggestion": case.suggestion,
+        "django_tasks_database.dbtaskresult": case.task,
     }
     return known.get(label) or model._default_manager.order_by("pk").first()
 
@@ -190,7 +210,11 @@ def fill(route: str, case: SecurityTestCase) -> str:
         "<path:content_type_id>/<path:object_id>/": (
             f"{ContentType.objects.get_for_model(case.remedy).pk}/{case.remedy.pk}/"
         ),
-        "^(?P<app_label>account|accounts|ailments|auth|discussions|remedies|search|votes)/$": "remedies/",
+        "^(?P<app_label>account|accounts|ailments|auth|community|discussions|django_tasks_database|remedies|search|votes)/$": "remedies/",
+        "<int:notice_id>": str(case.notice.pk),
+        "<int:member_id>/<str:token>": (
+            f"{case.member.pk}/{unsubscribe_token(case.member.pk)}"
+        ),
         "(?P<url>.*)$": "no-such-admin-page/",
         "^confirm-email/(?P<key>[-:\\w]+)/$": "confirm-email/not-a-real-key/",
         "^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": (

@@ -193,10 +193,138 @@ HTMX_HEADERS = {
     "HTTP_HX_REQUEST": ["true", "false", "", "1", "<script>"],
     "HTTP_HX_TARGET": ["discussion", "vote-box", "#x", "<img src=x>", ""],
     "HTTP_HX_TRIGGER": ["x", "../../", ""],
-    "HTTP_HX_CURRENT_URL": ["https://evil.example/", "javascript:alert(1)", "/", ""],
+    "HTTP_HX_TRIGGER_NAME": ["vote", "q", "", "<b>"],
+    "HTTP_HX_CURRENT_URL": [
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/",
+        "",
+        "http://[x",
+    ],
     "HTTP_HX_BOOSTED": ["true", "x"],
-    "HTTP_HX_HISTORY_RESTORE_REQUEST": ["true"],
+    "HTTP_HX_HISTORY_RESTORE_REQUEST": ["true", "false", "1"],
+    "HTTP_HX_PROMPT": ["yes", "", "{{ 7*7 }}"],
 }
+
+# Cookies: ours with values that are not ours, malformed cookie headers, many
+# and huge ones. A Cookie header replaces the persona's own cookies.
+COOKIES = [
+    "__Host-sessionid=not-a-session",
+    "__Host-sessionid=" + "a" * 40,
+    "__Host-sessionid=",
+    "__Host-sessionid=x; __Host-sessionid=y",
+    "__Host-csrftoken=" + "x" * 64,
+    "__Host-csrftoken=short",
+    "sessionid=abc; csrftoken=abc",
+    "messages=W10:1abc:bad-signature",
+    "messages=" + "%00" * 50,
+    "a=1; " * 300,
+    "x=" + "y" * 8000,
+    "=; ; ;=;",
+    "\u00e9t\u00e9=\u00e9",
+    "__Host-sessionid=\x00",
+]
+
+# Every request header the site, Django or a middleware reads, and a few they
+# do not: each is sent with the hostile values listed here, or any of VALUES.
+HEADERS: dict[str, list[str]] = {
+    **HTMX_HEADERS,
+    "HTTP_HOST": [
+        "evil.example",
+        "testserver:6666",
+        "testserver.evil.example",
+        "evil.example:80@testserver",
+        "",
+        "[::1",
+        "[::1]:80",
+        "a b",
+        "testserver:",
+        "testserver:99999999999",
+        "TESTSERVER",
+        "-testserver",
+        "127.0.0.1",
+        "localhost",
+        "xn--80ak6aa92e.com",
+        "a" * 300,
+        "testserver/../admin",
+    ],
+    "HTTP_X_FORWARDED_FOR": [
+        "203.0.113.9",
+        "203.0.113.9, 198.51.100.7",
+        "2001:db8::1",
+        "[2001:db8::1]:4711",
+        "203.0.113.9:4711",
+        "unknown",
+        "",
+        ", , ,",
+        "999.999.999.999",
+        "127.0.0.1, evil",
+        "1.2.3.4," * 200,
+    ],
+    "HTTP_X_FORWARDED_PROTO": ["https", "http", "gopher", "", "https, http"],
+    "HTTP_X_FORWARDED_HOST": ["evil.example", "", "testserver, evil.example"],
+    "HTTP_X_FORWARDED_PORT": ["443", "-1", "x"],
+    "HTTP_X_REAL_IP": ["203.0.113.9", "evil"],
+    "HTTP_FORWARDED": ["for=203.0.113.9;proto=https", "for=unknown", "garbage"],
+    "HTTP_COOKIE": COOKIES,
+    "CONTENT_TYPE": [
+        "application/x-www-form-urlencoded; charset=utf-7",
+        "application/x-www-form-urlencoded; charset=",
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "multipart/form-data; boundary=" + "b" * 200,
+        "multipart/mixed; boundary=x",
+        "application/json",
+        "application/csp-report",
+        "application/reports+json",
+        "text/plain",
+        "text/html; charset=utf-16",
+        "",
+        "*/*",
+        ";;;",
+    ],
+    "HTTP_ACCEPT_LANGUAGE": [
+        "en-GB,en;q=0.9",
+        "*",
+        "xx-YY",
+        "en;q=abc",
+        "de-DE-u-co-phonebk-ca-buddhist-nu-thai",
+        "a" * 500,
+        "zh-Hant-TW;q=0.8, ,,",
+    ],
+    "HTTP_RANGE": [
+        "bytes=0-0",
+        "bytes=-1",
+        "bytes=5-1",
+        "bytes=0-1,2-3,4-5",
+        "bytes=99999999999999999999-",
+        "bytes=-0",
+        "bytes=",
+        "items=0-10",
+        "bytes=0-" + "9" * 400,
+    ],
+    "HTTP_IF_RANGE": ['"etag"', "Thu, 01 Jan 1970 00:00:00 GMT", "garbage"],
+    "HTTP_IF_NONE_MATCH": ['"x"', "*", "W/", '"' + "a" * 500 + '"'],
+    "HTTP_IF_MODIFIED_SINCE": ["garbage", "Thu, 01 Jan 1970 00:00:00 GMT", "-1"],
+    "HTTP_ACCEPT": ["application/json", "*/*", "text/html;q=abc", "image/*", ""],
+    "HTTP_ACCEPT_ENCODING": ["gzip", "br, zstd", "identity;q=0", "*;q=0", "x" * 500],
+    "HTTP_ORIGIN": ["null", "https://evil.example", "http://testserver", ""],
+    "HTTP_REFERER": ["https://evil.example/", "http://testserver/", "http://[x"],
+    "HTTP_USER_AGENT": ["", "Mozilla/5.0", "a" * 5000],
+    "HTTP_X_REQUESTED_WITH": ["XMLHttpRequest", ""],
+    "HTTP_X_CSRFTOKEN": ["x" * 64, "", "short"],
+    "HTTP_AUTHORIZATION": ["Basic !!!", "Bearer x", "Basic " + "A" * 500],
+    "HTTP_EXPECT": ["100-continue", "garbage"],
+    "HTTP_TRANSFER_ENCODING": ["chunked", "gzip, chunked", "x"],
+    "HTTP_CONTENT_ENCODING": ["gzip", "br", "x"],
+}
+
+
+def header_value(rng: random.Random, header: str) -> str:
+    """A hostile value for `header`: one of its own, or any of VALUES."""
+    if rng.random() < 0.7:
+        return rng.choice(HEADERS[header])
+    return rng.choice(VALUES)[:2000]
 
 
 @dataclass
@@ -237,10 +365,14 @@ class HostileRequest:
                 )
                 for k, v in data.items()
             }
+        headers = {
+            k: (f"{v[:60]!r}…({len(v)})" if len(v) > 60 else v)
+            for k, v in self.headers.items()
+        }
         return (
             f"{self.persona} {self.method} {self.path}"
             f"{'?' + self.query[:200] if self.query else ''} data={data} "
-            f"headers={self.headers} csrf={self.csrf or 'exempt'}"
+            f"headers={headers} csrf={self.csrf or 'exempt'}"
         )
 
 

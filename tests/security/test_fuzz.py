@@ -5,8 +5,11 @@ A fixed number of requests (REQUESTS), generated from a seeded corpus
 exception surfaces: huge, empty and wrong-typed values, unicode edge cases,
 NUL bytes, path traversal, SQL and template syntax, duplicated and missing
 fields, wrong methods, missing and bad CSRF tokens, bodies that are not what
-they claim, oversized bodies and htmx headers, as visitors, members, editors
-and a superuser. Requests run in batches whose database changes are rolled
+they claim, oversized bodies, and hostile request headers (Host,
+X-Forwarded-For/-Proto/-Host, every HX-* header, Cookie, Content-Type,
+Accept-Language, Range and more, every one of them sent in every run, half
+the batches behind a trusted proxy), as visitors, members, editors and a
+superuser. Requests run in batches whose database changes are rolled
 back, so an account deleted or a remedy removed in one batch is back for the
 next. The figures are printed at the end (run pytest with -s to see them, or
 set FUZZ_REPORT to a file name to have them and every finding written there).
@@ -26,17 +29,19 @@ from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
 from django.db import transaction
 from django.forms.models import _get_foreign_key
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from .base import SecurityTestCase
 from .hostile import (
+    HEADERS,
     HTMX_HEADERS,
     METHODS,
     VALUES,
     HostileRequest,
     Target,
     form_data,
+    header_value,
     hostile_segment,
     query_string,
     raw_body,
@@ -45,6 +50,10 @@ from .hostile import (
 REQUESTS = 10_000  # the fixed budget: the same requests on every run
 BATCH = 250
 SEED = 20261125
+# The share of requests with hostile request headers (tests/security/hostile.py
+# HEADERS), and how often each header must have been sent in a run.
+HEADER_SHARE = 0.35
+HEADER_MIN_SENT = 20
 
 COMMENT_FIELDS = ("text", "token", "comment_order")
 CONTENT_MODELS = (
@@ -191,6 +200,7 @@ class FuzzTests(SecurityTestCase):
                 fields=("confirm", "remove_comments"),
                 weight=2,
             ),
+            *self.community_targets(),
             Target("/ailments/", params=("page",), weight=1),
             Target(
                 f"/ailments/{ailment}/",
@@ -288,10 +298,94 @@ class FuzzTests(SecurityTestCase):
         targets.append(Target("", path_template="/static/{}", weight=1))
         return targets
 
+    def community_targets(self) -> list[Target]:
+        """The inbox, email settings, unsubscribe, follow, watch and suggestions."""
+        from community.emails import unsubscribe_token
+
+        remedy, ailment = self.remedy.slug, self.ailment.slug
+        member = self.member.pk
+        both = ("GET", "POST")
+        suggestion = ("details", "source", "next")
+        return [
+            Target("/inbox/", both, (), ("page",), weight=1.5),
+            Target(f"/inbox/{self.notice.pk}/", path_template="/inbox/{}/", weight=1),
+            Target("/notifications/", both, ("email",), weight=1.5),
+            Target(
+                f"/unsubscribe/{member}/{unsubscribe_token(member)}/",
+                both,
+                ("List-Unsubscribe",),
+                path_template=f"/unsubscribe/{member}/{{}}/",
+                weight=1.5,
+            ),
+            Target(
+                f"/follow/remedies/{remedy}/",
+                ("POST",),
+                ("action", "next"),
+                path_template="/follow/remedies/{}/",
+                weight=1.5,
+            ),
+            Target(
+                f"/follow/ailments/{ailment}/",
+                ("POST",),
+                ("action", "next"),
+                path_template="/follow/ailments/{}/",
+                weight=1,
+            ),
+            Target(
+                f"/watch/remedies/{remedy}/",
+                ("POST",),
+                ("action", "next"),
+                path_template="/watch/remedies/{}/",
+                weight=1,
+            ),
+            Target(
+                f"/watch/remedies/{remedy}/for/{ailment}/",
+                ("POST",),
+                ("action", "next"),
+                path_template=f"/watch/remedies/{remedy}/for/{{}}/",
+                weight=1,
+            ),
+            Target(
+                "/suggest/remedy/",
+                both,
+                ("name", *suggestion),
+                ("name", "next"),
+                weight=2,
+            ),
+            Target(
+                "/suggest/pair/",
+                both,
+                ("remedy", "ailment", *suggestion),
+                ("remedy", "ailment", "next"),
+                weight=2,
+            ),
+            Target(
+                f"/suggest/correction/remedies/{remedy}/",
+                both,
+                suggestion,
+                path_template="/suggest/correction/remedies/{}/",
+                weight=1,
+            ),
+            Target(
+                f"/suggest/correction/remedies/{remedy}/for/{ailment}/",
+                both,
+                suggestion,
+                path_template=f"/suggest/correction/remedies/{remedy}/for/{{}}/",
+                weight=1.5,
+            ),
+            Target(
+                f"/suggest/correction/ailments/{ailment}/",
+                both,
+                suggestion,
+                path_template="/suggest/correction/ailments/{}/",
+                weight=1,
+            ),
+        ]
+
     def admin_targets(self) -> list[Target]:
         from .base import instance_of
 
-        request = self.client_class().request().wsgi_request
+        request = RequestFactory().get("/admin/")
         request.user = self.superuser
         targets = []
         for model, model_admin in admin_site._registry.items():
@@ -348,7 +442,9 @@ class FuzzTests(SecurityTestCase):
 
     # Building and sending one request
 
-    def build(self, rng: random.Random, target: Target) -> HostileRequest:
+    def build(
+        self, rng: random.Random, target: Target, header_rng: random.Random
+    ) -> HostileRequest:
         persona = target.persona or rng.choice(
             ["visitor", "member", "member", "unverified", "editor", "superuser"]
         )
@@ -377,6 +473,12 @@ class FuzzTests(SecurityTestCase):
             req.headers["HTTP_REFERER"] = rng.choice(VALUES)[:500]
         if rng.random() < 0.03:
             req.headers["HTTP_ACCEPT_LANGUAGE"] = rng.choice(VALUES)[:500]
+        # Any request header, HX-* included, with a hostile value; drawn from
+        # a generator of its own, so the rest of the corpus stays as it was.
+        if header_rng.random() < HEADER_SHARE:
+            count = header_rng.choice([1, 1, 2, 3])
+            for header in header_rng.sample(sorted(HEADERS), count):
+                req.headers[header] = header_value(header_rng, header)
         return req
 
     def sign_in(self, clients: dict) -> None:
@@ -409,12 +511,19 @@ class FuzzTests(SecurityTestCase):
             else:
                 data = urlencode(data, doseq=True).encode()
         path = req.path + (f"?{req.query}" if req.query else "")
+        # Header values as a server hands them on: the bytes sent (UTF-8 here)
+        # read as Latin-1, one character per byte.
+        headers = {
+            name: value.encode("utf-8", "surrogatepass").decode("latin-1")
+            for name, value in req.headers.items()
+        }
         return client.generic(
-            req.method, path, data=data or b"", content_type=content_type, **req.headers
+            req.method, path, data=data or b"", content_type=content_type, **headers
         )
 
     def test_hostile_requests_never_cause_a_server_error(self):
         rng = random.Random(SEED)
+        header_rng = random.Random(SEED + 1)
         targets = self.targets()
         weights = [t.weight for t in targets]
         statuses: Counter[int] = Counter()
@@ -428,12 +537,25 @@ class FuzzTests(SecurityTestCase):
             for p in ("visitor", "unverified", "member", "editor", "superuser")
         }
         clients["csrf"] = self.client_class(enforce_csrf_checks=True)
+        headers_sent: Counter[str] = Counter()
+        batch = 0
         while sent < REQUESTS:
-            with transaction.atomic():
+            # Every other batch behind a trusted proxy, so X-Forwarded-For is
+            # read as well as ignored; every third with visitors' pages served
+            # from the cache, as in production.
+            batch += 1
+            with (
+                transaction.atomic(),
+                override_settings(
+                    TRUSTED_PROXY_COUNT=batch % 2,
+                    PAGE_CACHE_SECONDS=60 if batch % 3 == 0 else 0,
+                ),
+            ):
                 self.sign_in(clients)
                 for _ in range(min(BATCH, REQUESTS - sent)):
                     target = rng.choices(targets, weights)[0]
-                    req = self.build(rng, target)
+                    req = self.build(rng, target, header_rng)
+                    headers_sent.update(list(req.headers))
                     sent += 1
                     try:
                         with transaction.atomic():
@@ -467,6 +589,9 @@ class FuzzTests(SecurityTestCase):
             with open(path, "w") as f:
                 f.write(report + "\n\n".join(failures + empty_refusals))
         self.assertGreaterEqual(sent, 10_000)
+        rarely_sent = {h: headers_sent[h] for h in HEADERS}
+        rarely_sent = {h: n for h, n in rarely_sent.items() if n < HEADER_MIN_SENT}
+        self.assertEqual(rarely_sent, {}, "headers the corpus hardly fuzzed")
         self.assertEqual(failures[:10], [], f"{len(failures)} server errors")
         self.assertEqual(empty_refusals[:10], [], "refusals without a page")
 

@@ -18,6 +18,50 @@ EXPECTED_CSP = (
 )
 
 
+# Permissions-Policy features Chromium 156 recognises, each checked in the
+# browser: naming any other makes it log an error on every page.
+# tests/browser/test_permissions_policy.py checks ours in Chromium itself.
+CHROMIUM_FEATURES = frozenset(
+    {
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "captured-surface-control",
+        "clipboard-read",
+        "compute-pressure",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "interest-cohort",
+        "keyboard-map",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "speaker-selection",
+        "storage-access",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    }
+)
+# Named in the specification or other browsers, unknown to Chromium 156.
+NOT_IN_CHROMIUM = ("bluetooth", "battery", "ambient-light-sensor", "web-share")
+
+
 def directives(policy: str) -> dict[str, list[str]]:
     out = {}
     for part in policy.split(";"):
@@ -72,6 +116,16 @@ class HeaderTests(SiteTestCase):
                 policy = r["Permissions-Policy"]
                 for feature in ("camera", "microphone", "geolocation", "payment"):
                     self.assertIn(f"{feature}=()", policy)
+
+    def test_the_permissions_policy_names_only_features_chromium_knows(self):
+        policy = self.client.get("/about/methods/")["Permissions-Policy"]
+        entries = [entry.strip() for entry in policy.split(",")]
+        features = [entry.removesuffix("=()") for entry in entries]
+        self.assertTrue(all(entry.endswith("=()") for entry in entries), policy)
+        self.assertEqual(len(features), len(set(features)))
+        self.assertEqual(sorted(set(features) - CHROMIUM_FEATURES), [])
+        for feature in NOT_IN_CHROMIUM:
+            self.assertNotIn(feature, features)
 
     def test_the_policy_allows_nothing_inline_and_nothing_from_elsewhere(self):
         policy = directives(self.client.get("/")["Content-Security-Policy"])
