@@ -24,6 +24,13 @@
     if (next) next.focus();
   });
 
+  // htmx focuses an element swapped in with `autofocus`; once it has, the
+  // attribute has done its work. Left in place, the next swap's would make two
+  // in one document, which HTML allows only once.
+  document.addEventListener("htmx:afterSettle", () => {
+    document.querySelectorAll("[autofocus]").forEach((el) => el.removeAttribute("autofocus"));
+  });
+
   // While the database is briefly unreachable an htmx request is answered 503
   // with a short notice (templates/503.html, partial "notice"): show it above
   // the part of the page that asked, in place of an earlier one.

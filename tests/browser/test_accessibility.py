@@ -1,71 +1,43 @@
-"""axe-core on every page type, as visitor and member, at 390 and 1280 px, in the
-light and the dark theme; every page reflows at 320 px without sideways scrolling.
+"""axe-core, with all its rules, on every page type, as visitor and member, at
+390 and 1280 px, in the light and the dark theme; every page reflows at 320 px
+without sideways scrolling, the account page with votes and a discussion with
+a very long word and address included.
 
 Each test loads the demo once and walks many pages: the demo load costs more
 than a page.
 """
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from discussions.models import Comment
 from remedies.models import EvidencePage
-from tests.helpers import PASSWORD, make_comment, make_member
+from tests.helpers import make_comment
+from votes.models import Vote
+from votes.services import cast_vote
 
-from .conftest import AXE, DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, axe_violations
+from .journeys import (
+    DISCUSSED,
+    EVIDENCE,
+    MEMBER_PAGES,
+    VISITOR_PAGES,
+    seasoned_member,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
-REMEDY = "/remedies/physical-therapy-stretches/"
-EVIDENCE = "/remedies/physical-therapy-stretches/for/sciatica/"
 NARROW = {"width": 320, "height": 640}
-
-VISITOR_PAGES = [
-    "/",
-    "/remedies/",
-    "/remedies/?category=exercise-movement",
-    REMEDY,
-    EVIDENCE,
-    "/ailments/",
-    "/ailments/sciatica/",
-    "/about/methods/",
-    "/search/?q=sciatica",
-    "/search/?q=zzzzqx",  # nothing found: suggestions instead
-    "/search/recent/",
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/reset/",
-    "/no-such-page/",
-]
-MEMBER_PAGES = [
-    "/",
-    REMEDY,
-    EVIDENCE,
-    "/ailments/sciatica/",
-    "/search/?q=sciatica",
-    "/account/",
-    "/account/delete/",
-    "/accounts/password/change/",
-    "/accounts/email/",
-    "/no-such-page/",
-]
-
-
-def run_axe(page) -> list[dict]:
-    if page.evaluate("typeof window.axe") == "undefined":
-        page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {
-                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
-            });
-            return r.violations.map(v => ({id: v.id, help: v.help,
-                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-        }"""
-    )
+# 200 letters without a space, and an address longer than a phone is wide.
+LONG_WORD = "Pneumono" + "a" * 184 + "ultimate"
+# A display name at its longest (50 characters), without a space.
+LONG_NAME = "Pneumono" + "a" * 34 + "ultimate"
+LONG_URL = (
+    "https://www.example.org/"
+    + "/".join(f"a-rather-long-path-segment-{n}" for n in range(8))
+    + "?with=query&and=more#fragment"
+)
 
 
 def overflow(page) -> int:
@@ -79,7 +51,7 @@ def check(page, label: str, *, reflow: bool = True) -> dict:
         page.emulate_media(color_scheme=scheme)
         for viewport in (PHONE, DESKTOP):
             page.set_viewport_size(viewport)
-            if violations := run_axe(page):
+            if violations := axe_violations(page):
                 problems[f"{label} {scheme} {viewport['width']}px"] = violations
     if reflow:
         page.set_viewport_size(NARROW)
@@ -90,20 +62,6 @@ def check(page, label: str, *, reflow: bool = True) -> dict:
     return problems
 
 
-def sign_in(page, site, member, next_path="/"):
-    page.goto(f"{site.url}/accounts/login/?next={next_path}")
-    page.get_by_label("Email").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign In").click()
-
-
-def seasoned_member(name: str):
-    return make_member(
-        display_name=name, date_joined=timezone.now() - timedelta(days=30)
-    )
-
-
 def test_every_page_type_for_a_visitor(demo, site, page):
     problems = {}
     for path in VISITOR_PAGES:
@@ -112,15 +70,80 @@ def test_every_page_type_for_a_visitor(demo, site, page):
     assert problems == {}
 
 
-def test_every_page_type_for_a_member(demo, site, page):
-    sign_in(page, site, seasoned_member("Ada"))
+def test_every_page_type_for_a_member_with_votes(demo, site, page):
+    member = seasoned_member("Ada")
+    # Votes on several pages: the account page lists each with its withdraw button.
+    for evidence, value in zip(
+        EvidencePage.objects.published().order_by("pk")[:4],
+        [Vote.Value.UP, Vote.Value.DOWN, Vote.Value.UP, Vote.Value.DOWN],
+        strict=False,
+    ):
+        cast_vote(member=member, page=evidence, value=value)
+    sign_in(page, site, member)
     problems = {}
     for path in MEMBER_PAGES:
         page.goto(site.url + path)
         expect(
             page.get_by_role("link", name="Your account", exact=True)
         ).to_be_visible()
+        if path == "/account/":
+            expect(page.locator(".votes-table tbody tr")).to_have_count(4)
         problems |= check(page, path)
+    assert problems == {}
+
+
+def test_very_long_words_and_addresses_reflow(demo, site, page, settings):
+    """People's words: comments, display names and searches, at their longest."""
+    settings.DISCUSSION_POST_INTERVAL = 0
+    target = EvidencePage.objects.get(
+        remedy__slug="heat-therapy", ailment__slug="low-back-pain"
+    )
+    author = seasoned_member(LONG_NAME)
+    root = make_comment(target, author=author, text=f"{LONG_WORD}\n\n{LONG_URL}")
+    # Replies to the deepest level, each with the long word too.
+    parent = root
+    for _ in range(4):
+        parent = make_comment(parent=parent, author=author, text=LONG_WORD)
+    page.goto(site.url + DISCUSSED)
+    expect(page.locator(f"#comment-{root.pk}")).to_contain_text(LONG_WORD)
+    problems = check(page, "visitor discussion")
+
+    # A search for the long word: the results, the recent searches, the palette.
+    page.goto(f"{site.url}/search/?q={LONG_WORD}")
+    problems |= check(page, "search results")
+    page.goto(site.url + "/search/recent/")
+    expect(page.get_by_role("link", name=LONG_WORD[:40], exact=False)).to_be_visible()
+    problems |= check(page, "recent searches")
+    page.set_viewport_size(NARROW)
+    page.locator(".palette-open").click()
+    page.locator("#palette-q").fill(LONG_WORD[:100])
+    expect(page.locator("#palette-option-all")).to_be_visible()
+    inside = page.evaluate(
+        "(e => e.scrollWidth - e.clientWidth)(document.getElementById('palette-results'))"
+    )
+    if inside > 0:
+        problems["palette 320px"] = f"scrolls sideways by {inside}px"
+    page.keyboard.press("Escape")
+
+    reader = seasoned_member(LONG_NAME[::-1])
+    sign_in(page, site, reader, DISCUSSED)
+    problems |= check(page, "member discussion")
+    page.locator(f"#comment-{parent.pk}").get_by_role(
+        "link", name=f"Reply to {LONG_NAME}"
+    ).click()
+    reply = page.get_by_label(f"Your reply to {LONG_NAME}")
+    expect(reply).to_be_focused()
+    reply.fill(LONG_WORD)
+    problems |= check(page, "member reply form open")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.locator("#discussion").get_by_role("status")).to_contain_text(
+        "Your reply is posted."
+    )
+    problems |= check(page, "member after replying")
+    assert Comment.objects.filter(author=reader, text=LONG_WORD).count() == 1
+    # The reply form as a page of its own, as without JavaScript.
+    page.goto(f"{site.url}/discussions/{root.pk}/reply/")
+    problems |= check(page, "member reply page")
     assert problems == {}
 
 

@@ -11,21 +11,19 @@ import pytest
 from django.urls import reverse
 
 from remedies.models import EvidencePage
-from tests.helpers import PASSWORD, make_editor, make_member
+from tests.helpers import PASSWORD, make_editor
 
-from .test_pages import EVIDENCE, PAGES
+from .journeys import (
+    MEMBER_PAGES,
+    VISITOR_PAGES,
+    seasoned_member,
+    settled,
+    use_the_palette,
+    visit_all,
+    vote_post_reply_edit_delete_and_flag,
+)
 
 pytestmark = pytest.mark.browser
-
-# Every page type (test_pages.PAGES), and the pages only this test visits.
-PUBLIC = [
-    *PAGES,
-    "/about/privacy/",
-    "/search/recent/",
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/reset/",
-]
 
 RECORD = """
 window.__violations = [];
@@ -45,7 +43,7 @@ def strict(browser):
 
     def visit(url: str):
         page.goto(url)
-        page.wait_for_load_state("networkidle")
+        settled(page)
         collect(url)
 
     def collect(label: str):
@@ -68,20 +66,10 @@ def sign_in(page, site, email):
         page.click("form.form button[type=submit]")
 
 
-def open_palette_and_type(page, label):
-    page.locator(".palette-open").first.click()
-    page.locator("#palette-q").fill("sciat")
-    page.locator("#palette-listbox [role=option]").first.wait_for()
-    page.keyboard.press("Escape")
-    page.collect(label + " palette")
-
-
 def test_no_violation_on_any_page_as_a_visitor(demo, site, strict):
-    for path in PUBLIC:
-        strict.visit(site.url + path)
-    # An htmx swap: the palette's suggestions, and the results page's beacon.
-    strict.visit(site.url + "/")
-    open_palette_and_type(strict, "/")
+    visit_all(strict, site, VISITOR_PAGES, strict.collect)
+    # The palette's htmx swaps: recent searches, suggestions, clearing.
+    use_the_palette(strict, site, strict.collect)
     # Forms with errors show them without breaking the policy either.
     strict.visit(site.url + "/accounts/login/")
     with strict.expect_navigation():
@@ -90,22 +78,14 @@ def test_no_violation_on_any_page_as_a_visitor(demo, site, strict):
     assert strict.violations == []
 
 
-def test_no_violation_as_a_member_voting_and_replying(demo, site, strict):
-    member = make_member(email="csp-member@example.com")
+def test_no_violation_as_a_member_in_every_htmx_action(demo, site, strict, settings):
+    """Vote, post, reply, edit, delete, flag and the palette, each an htmx swap."""
+    settings.DISCUSSION_POST_INTERVAL = 0
+    member = seasoned_member("Csp")
     sign_in(strict, site, member.email)
-    for path in [*PAGES, "/account/", "/account/delete/"]:
-        strict.visit(site.url + path)
-    strict.visit(site.url + EVIDENCE)
-    open_palette_and_type(strict, EVIDENCE)
-    # An htmx vote swaps the vote box and the numbers around it.
-    strict.locator("#vote-box").get_by_role("button", name="It helped").click()
-    strict.locator('#vote-box [aria-pressed="true"]').wait_for()
-    strict.collect("vote")
-    reply = strict.locator(".comment").first.get_by_role("button", name="Reply")
-    if reply.count():
-        reply.click()
-        strict.locator(".comment form textarea").first.wait_for()
-        strict.collect("reply form")
+    visit_all(strict, site, MEMBER_PAGES, strict.collect)
+    use_the_palette(strict, site, strict.collect, start="/ailments/")
+    vote_post_reply_edit_delete_and_flag(strict, site, member, strict.collect)
     assert strict.violations == []
 
 

@@ -2,8 +2,12 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from remedies.models import EvidencePage
+from tests.helpers import PASSWORD, make_member
+
+from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -17,16 +21,17 @@ def sign_up_and_verify(page, site, email):
     assert "/accounts/login/" in page.url
     page.get_by_role("link", name="sign up").click()
     page.get_by_label("Email").fill(email)
+    page.get_by_label("Display name").fill("Newcomer")
     page.get_by_label("Password", exact=False).first.fill(
         "correct horse battery staple"
     )
     page.get_by_label("Password (again)").fill("correct horse battery staple")
     with page.expect_navigation():
         page.get_by_role("button", name="Sign Up").click()
-    assert "Verify Your Email Address" in page.content()
+    assert "Check your email" in page.content()
 
     body = mail.outbox[-1].body
-    link = re.search(r"http://[^/\s]+(/accounts/confirm-email/\S+/)", body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", body).group(1)
     page.goto(site.url + link)
     with page.expect_navigation():
         page.get_by_role("button", name="Confirm").click()
@@ -94,3 +99,34 @@ def test_the_same_journey_works_without_javascript(demo, site, page_without_js):
     assert "Your vote was withdrawn." in page.content()
     assert tally() == (up, down)
     assert not any(requests), "no request came from htmx"
+
+
+def test_without_javascript_the_vote_is_confirmed_where_the_member_looks(
+    demo, site, browser
+):
+    """On a phone, after the redirect back to the vote box, the confirmation is
+    in the vote box, on screen, not in the page's message area far above."""
+    member = make_member()
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{site.url}/accounts/login/?next={EVIDENCE}")
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign In").click()
+    assert page.url.split("#")[0] == site.url + EVIDENCE
+
+    for button, text in [
+        ("It helped", "Thanks, your vote is counted."),
+        ("Withdraw my vote", "Your vote was withdrawn."),
+    ]:
+        with page.expect_navigation():
+            page.locator("#vote-box").get_by_role("button", name=button).click()
+        assert page.url.endswith(EVIDENCE + "#vote-box")
+        message = page.get_by_text(text)
+        expect(message).to_have_count(1)
+        expect(page.locator("#vote-box").get_by_text(text)).to_be_visible()
+        expect(message).to_be_in_viewport()
+        # Said once, in the vote box: not also at the top of the page.
+        expect(page.locator(".messages .message")).to_have_count(0)
+    context.close()

@@ -51,11 +51,37 @@ def test_no_request_leaves_for_another_host(demo, site, page):
     assert hosts == {site.url.split("/")[2]}
 
 
+# Every box and section on paper: a heading with nothing under it is an empty box.
+EMPTY_ON_PAPER = """() => [...document.querySelectorAll(
+        'main section, main .card, main .verdict__item, main .vote-box')]
+    .filter(box => box.checkVisibility())
+    .filter(box => {
+        const text = [...box.querySelectorAll('*')]
+            .filter(el => !el.matches('h1, h2, h3, h4, h1 *, h2 *, h3 *, h4 *'))
+            .filter(el => el.checkVisibility() && !el.closest('.visually-hidden'))
+            .flatMap(el => [...el.childNodes].filter(n => n.nodeType === 3))
+            .map(n => n.textContent.trim()).join('');
+        return text === '';
+    })
+    .map(box => (box.id || box.className) + ': ' + box.innerText.trim().slice(0, 80))"""
+
+
 def test_how_to_steps_and_warnings_print(demo, site, page):
     page.goto(site.url + EVIDENCE)
     page.emulate_media(media="print")
     assert page.locator(".steps").is_visible()
     assert page.locator(".warnings").is_visible()
     assert page.locator(".red-flags").is_visible()
+    assert page.locator(".medical-notice").is_visible()
     assert not page.locator(".site-header").is_visible()
-    assert not page.locator(".vote-box").is_visible()
+    # The rating card prints the rating, without the buttons to vote.
+    rating = page.locator(".verdict__item").filter(has=page.locator("#vote-box"))
+    assert rating.is_visible()
+    assert "found it helpful" in rating.inner_text()
+    assert not page.locator("#vote-box form, #vote-box .button").first.is_visible()
+    assert not page.get_by_text("Did it help your").is_visible()
+    # Nothing of the products: no heading, no list, no line about them.
+    assert not page.get_by_text("Products never affect any rating").is_visible()
+    assert not page.locator("#products-heading").is_visible()
+    # No box prints empty.
+    assert page.evaluate(EMPTY_ON_PAPER) == []

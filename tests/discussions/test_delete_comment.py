@@ -45,7 +45,7 @@ class DeleteCommentTests(DiscussionTestCase):
             .lstrip()
             .startswith('<form class="comment-form comment-form--confirm"')
         )
-        self.assertContains(r, f'hx-post="{self.url}"')
+        self.assertContains(r, f'data-hx-post="{self.url}"')
         self.assertEqual(self.state(), ("published", "Regret this"))
 
     def test_the_author_deletes_any_time_and_the_replies_stay(self):

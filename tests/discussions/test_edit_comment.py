@@ -50,7 +50,7 @@ class EditCommentTests(DiscussionTestCase):
         self.client.force_login(self.member)
         r = self.client.get(self.url, **HTMX)
         assert r.content.decode().lstrip().startswith('<form class="comment-form"')
-        self.assertContains(r, f'hx-post="{self.url}"')
+        self.assertContains(r, f'data-hx-post="{self.url}"')
         r = self.client.post(self.url, {"text": "In place"}, **HTMX)
         self.assertEqual(r["HX-Retarget"], "#discussion")
         self.assertContains(r, "Your changes are saved.")

@@ -133,7 +133,7 @@ class PostCommentTests(DiscussionTestCase):
             self.assertContains(r, f">{text}</textarea>")
         # Without htmx, a page of its own; with htmx, just the form, in place.
         self.assertNotContains(r, "<html")
-        self.assertContains(r, 'hx-post="/discussions/remedies/heat/for/back/"')
+        self.assertContains(r, 'data-hx-post="/discussions/remedies/heat/for/back/"')
         self.assertEqual(Comment.objects.count(), 0)
 
     def test_windows_line_endings_count_once(self):

@@ -53,11 +53,11 @@ class ReplyTests(DiscussionTestCase):
         r = self.client.get(self.url, **HTMX)
         html = r.content.decode()
         assert html.lstrip().startswith('<form class="comment-form"')
-        self.assertContains(r, f'hx-post="/discussions/{self.root.pk}/reply/"')
+        self.assertContains(r, f'data-hx-post="/discussions/{self.root.pk}/reply/"')
         self.assertContains(r, " autofocus>")
         self.assertContains(
             r,
-            f'hx-get="/discussions/{self.root.pk}/" hx-target="#comment-{self.root.pk}"',
+            f'data-hx-get="/discussions/{self.root.pk}/" data-hx-target="#comment-{self.root.pk}"',
         )
 
     def test_a_member_replies_with_a_plain_form(self):

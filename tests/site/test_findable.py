@@ -4,8 +4,16 @@ import json
 import re
 from datetime import date
 
+from django.urls import reverse
+
 from remedies.models import EvidencePage
-from tests.helpers import SiteTestCase, make_ailment, make_page, make_remedy
+from tests.helpers import (
+    SiteTestCase,
+    make_ailment,
+    make_comment,
+    make_page,
+    make_remedy,
+)
 
 
 def json_ld(response) -> dict:
@@ -91,6 +99,79 @@ class FindableTests(SiteTestCase):
             )
         self.assertEqual(len(titles), len(urls))
         self.assertEqual(len(descriptions), len(urls))
+
+    def test_every_page_type_has_its_own_title_and_description(self):
+        """No two kinds of page share a title or a meta description: not the home
+        page, the sign-in and the password reset, nor any other two."""
+        category = self.remedy.category
+        comment = make_comment(self.page, author=self.member, text="It helped.")
+        for _ in range(25):  # a second page of remedies and of ailments
+            make_page(make_remedy(category=category), make_ailment())
+        visitor = [
+            "/",
+            "/remedies/",
+            "/remedies/?page=2",
+            f"/remedies/?category={category.slug}",
+            self.remedy.get_absolute_url(),
+            self.page.get_absolute_url(),
+            "/ailments/",
+            "/ailments/?page=2",
+            self.ailment.get_absolute_url(),
+            "/about/methods/",
+            "/about/privacy/",
+            "/search/",
+            "/search/?q=heat",
+            "/search/?q=heat&kind=remedy",
+            "/search/?q=zzzzqx",
+            "/search/recent/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password/reset/",
+            "/accounts/password/reset/done/",
+            "/accounts/password/reset/key/done/",
+            "/accounts/confirm-email/",
+            "/accounts/inactive/",
+            "/no-such-page/",
+        ]
+        member = [
+            "/account/",
+            "/account/delete/",
+            "/accounts/email/",
+            "/accounts/password/change/",
+            "/accounts/logout/",
+            "/accounts/reauthenticate/",
+            reverse("discussions:post_comment", args=["heat", "back"]),
+            reverse("discussions:reply", args=[comment.pk]),
+            reverse("discussions:edit_comment", args=[comment.pk]),
+            reverse("discussions:delete_comment", args=[comment.pk]),
+        ]
+        seen: dict[str, dict[str, str]] = {"title": {}, "description": {}}
+        problems = []
+
+        def read(url):
+            response = self.client.get(url)
+            assert response.status_code in (200, 404), (url, response.status_code)
+            html = response.content.decode()
+            found = {
+                "title": re.search(r"<title>(.*?)</title>", html, re.S).group(1),
+                "description": re.search(
+                    r'<meta name="description" content="(.*?)">', html, re.S
+                ).group(1),
+            }
+            for kind, text in found.items():
+                text = " ".join(text.split())
+                if text in seen[kind]:
+                    problems.append(f"{url} has the {kind} of {seen[kind][text]}")
+                seen[kind][text] = url
+
+        for url in visitor:
+            read(url)
+        self.client.force_login(self.other_member)
+        read(reverse("discussions:flag_comment", args=[comment.pk]))
+        self.client.force_login(self.member)
+        for url in member:
+            read(url)
+        assert problems == []
 
     def test_canonical_drops_ordering_but_keeps_the_page_number(self):
         r = self.client.get(self.ailment.get_absolute_url(), {"order": "votes"})
