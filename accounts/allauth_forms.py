@@ -78,7 +78,33 @@ class LoginForm(LimitedLengths, allauth.LoginForm):
 
 
 class SignupForm(LimitedLengths, allauth.SignupForm):
-    pass
+    """Sign-up asks for the name others see beside the member's comments."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=50,
+        help_text="Shown beside your comments. You can change it on your account page.",
+        error_messages={"required": "Choose the name others will see."},
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    field_order = ["email", "display_name", "password1", "password2"]
+
+    def clean_display_name(self) -> str:
+        from .forms import _BIDI_CONTROLS, RESERVED_NAME_MESSAGE, is_reserved_name
+
+        name = " ".join(
+            _BIDI_CONTROLS.sub("", self.cleaned_data["display_name"]).split()
+        )
+        if not name:
+            raise forms.ValidationError("Choose the name others will see.")
+        if is_reserved_name(name):
+            raise forms.ValidationError(RESERVED_NAME_MESSAGE, code="reserved")
+        return name
+
+    def custom_signup(self, request, user) -> None:
+        super().custom_signup(request, user)
+        user.display_name = self.cleaned_data["display_name"]
+        user.save(update_fields=["display_name"])
 
 
 class AddEmailForm(LimitedLengths, allauth.AddEmailForm):

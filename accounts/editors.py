@@ -23,6 +23,10 @@ EDITOR_PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("discussions", "comment", ("view", "moderate")),
     ("discussions", "flaggedcomment", ("view",)),
     ("discussions", "flag", ("view",)),
+    # Members' suggestions: read them, accept or decline (editors/admin_suggestions.py).
+    ("community", "suggestion", ("view", "change")),
+    # Taking a term out of Trending now (search/admin.py).
+    ("search", "hiddentrendingterm", ("add", "change", "delete", "view")),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
+from community.services import member_data as community_data
 from discussions.models import Comment, Flag
 from votes.models import Vote
 
@@ -26,10 +27,11 @@ def _comment_target(comment: Comment) -> dict:
 
 
 def member_data(member, *, recent_searches: list[str]) -> dict:
-    """The member's account, emails, votes, comments, flags and recent searches.
+    """The member's account, emails, votes, comments, flags, recent searches
+    and what the community part holds (follows, watches, notices, suggestions).
 
-    Five queries whatever their number: emails, votes, comments, flags (the
-    member row is already loaded).
+    Ten queries whatever their number: emails, votes, comments, flags (the
+    member row is already loaded), and five for the community part.
     """
     emails = EmailAddress.objects.filter(user=member).order_by("-primary", "email")
     votes = (
@@ -93,4 +95,6 @@ def member_data(member, *, recent_searches: list[str]) -> dict:
             for f in flags
         ],
         "recent_searches": recent_searches,
+        # Email choice, follows, watches, notices and suggestions.
+        "community": community_data(member),
     }

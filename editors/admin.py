@@ -7,8 +7,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ailments.models import Ailment
+from core import freshness
 from core.admin_hardening import HistoryAdmin, SafeAutocompleteMixin
-from editors.admin_actions import PublishActionsMixin, SearchIndexedMixin
+from editors import admin_suggestions  # noqa: F401 - members' suggestions
+from editors.admin_actions import (
+    FreshPagesMixin,
+    PublishActionsMixin,
+    SearchIndexedMixin,
+)
+from editors.desk import ReviewDueFilter
+from editors.notify import NotifyMembersMixin
 from remedies.models import (
     Category,
     Citation,
@@ -22,7 +30,13 @@ from search.services import index_ailment, index_page, index_remedy
 
 
 @admin.register(Ailment)
-class AilmentAdmin(SearchIndexedMixin, PublishActionsMixin, HistoryAdmin):
+class AilmentAdmin(
+    NotifyMembersMixin,
+    FreshPagesMixin,
+    SearchIndexedMixin,
+    PublishActionsMixin,
+    HistoryAdmin,
+):
     index_for_search = index_ailment
     ordering = ["name"]
     list_display = ["name", "is_published", "page_count", "updated_at"]
@@ -42,7 +56,7 @@ class AilmentAdmin(SearchIndexedMixin, PublishActionsMixin, HistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(HistoryAdmin):
+class CategoryAdmin(FreshPagesMixin, HistoryAdmin):
     # Annotated querysets lose the model's default ordering; pagination and
     # autocomplete need one.
     ordering = ["name"]
@@ -83,7 +97,13 @@ class EvidencePageLinkInline(admin.TabularInline):
 
 
 @admin.register(Remedy)
-class RemedyAdmin(SearchIndexedMixin, PublishActionsMixin, HistoryAdmin):
+class RemedyAdmin(
+    NotifyMembersMixin,
+    FreshPagesMixin,
+    SearchIndexedMixin,
+    PublishActionsMixin,
+    HistoryAdmin,
+):
     index_for_search = index_remedy
     ordering = ["name"]
     list_display = [
@@ -150,7 +170,12 @@ class CitationInline(SafeAutocompleteMixin, admin.TabularInline):
 
 @admin.register(EvidencePage)
 class EvidencePageAdmin(
-    SafeAutocompleteMixin, SearchIndexedMixin, PublishActionsMixin, HistoryAdmin
+    NotifyMembersMixin,
+    FreshPagesMixin,
+    SafeAutocompleteMixin,
+    SearchIndexedMixin,
+    PublishActionsMixin,
+    HistoryAdmin,
 ):
     index_for_search = index_page
     ordering = ["remedy__name", "ailment__name"]
@@ -163,7 +188,13 @@ class EvidencePageAdmin(
         "reviewed_on",
         "updated_at",
     ]
-    list_filter = ["is_published", "grade", "ailment", "remedy__category"]
+    list_filter = [
+        "is_published",
+        ReviewDueFilter,
+        "grade",
+        "ailment",
+        "remedy__category",
+    ]
     list_select_related = ["remedy", "ailment"]
     search_fields = ["remedy__name", "ailment__name", "summary"]
     autocomplete_fields = ["remedy", "ailment"]
@@ -187,7 +218,15 @@ class EvidencePageAdmin(
         ),
         (
             "Evidence and review",
-            {"fields": ["grade", "reviewed_on", "reviewed_by", "updated_at"]},
+            {
+                "fields": [
+                    "grade",
+                    "reviewed_on",
+                    "reviewed_by",
+                    "review_every",
+                    "updated_at",
+                ]
+            },
         ),
         ("Community votes (read only)", {"fields": ["votes_up", "votes_down"]}),
     ]
@@ -195,6 +234,9 @@ class EvidencePageAdmin(
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 80})
+        if db_field.name == "review_every":
+            # A form without it (an older form, a script) keeps the default.
+            kwargs.update(required=False, empty_value=db_field.default)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="public page")
@@ -214,11 +256,12 @@ class EvidencePageAdmin(
             page.reviewed_on = timezone.localdate()
             page.reviewed_by = request.user.public_name
             page.save()
+            freshness.content_changed(page, ["reviewed_on", "reviewed_by"])
         self.message_user(request, "Marked as reviewed today.", messages.SUCCESS)
 
 
 @admin.register(Study)
-class StudyAdmin(HistoryAdmin):
+class StudyAdmin(FreshPagesMixin, HistoryAdmin):
     ordering = ["-year", "title"]
     list_display = ["title", "publisher", "year", "kind", "page_count"]
     list_filter = ["kind", "year"]
@@ -234,7 +277,7 @@ class StudyAdmin(HistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SafeAutocompleteMixin, HistoryAdmin):
+class ProductAdmin(FreshPagesMixin, SafeAutocompleteMixin, HistoryAdmin):
     list_display = ["name", "remedy", "disclosure"]
     list_filter = ["remedy__category"]
     list_select_related = ["remedy"]

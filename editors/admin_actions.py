@@ -1,8 +1,34 @@
-"""Admin behaviour shared by the content apps: publishing, and keeping search fresh."""
+"""Admin behaviour shared by the content admins: publishing, and keeping pages and search fresh."""
 
 from django.contrib import admin, messages
 
+from core import freshness
 from search import services as search_index
+
+
+class FreshPagesMixin:
+    """Every save, deletion and action of an editor shows on every page that shows
+    what changed, on its next request (core/freshness.py)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        freshness.content_changed(obj, form.changed_data if change else None)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Steps, citations, products: what the object's own pages show.
+        if any(formset.has_changed() for formset in formsets):
+            freshness.content_changed(form.instance, changed=())
+
+    def delete_model(self, request, obj):
+        # Before the deletion, while it still knows where it is shown.
+        freshness.content_changed(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            freshness.content_changed(obj)
+        super().delete_queryset(request, queryset)
 
 
 class PublishActionsMixin:
@@ -16,6 +42,7 @@ class PublishActionsMixin:
         for obj in queryset.filter(is_published=not value):
             obj.is_published = value
             obj.save()
+            freshness.content_changed(obj, ["is_published"])
             if index := getattr(type(self), "index_for_search", None):
                 index(obj)
             changed += 1

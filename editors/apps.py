@@ -7,3 +7,6 @@ class EditorsConfig(AppConfig):
 
     name = "editors"
     verbose_name = "Editors"
+
+    def ready(self):
+        from . import slots  # noqa: F401 - registers the per-person slots

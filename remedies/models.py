@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -250,6 +251,25 @@ class Study(models.Model):
         return self.url
 
 
+# How often an evidence page is reviewed, in months.
+REVIEW_INTERVALS = [
+    (3, "3 months"),
+    (6, "6 months"),
+    (12, "12 months"),
+    (24, "2 years"),
+]
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day where it is shorter)."""
+    import calendar
+
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
 class EvidencePageQuerySet(models.QuerySet):
     def published(self) -> EvidencePageQuerySet:
         """Pages a visitor may see: the page, its remedy and its ailment all published."""
@@ -277,6 +297,15 @@ class EvidencePageQuerySet(models.QuerySet):
         return self.annotate(
             citation_count=models.functions.Coalesce(models.Subquery(cited), 0)
         )
+
+    def past_review(self, today: date) -> EvidencePageQuerySet:
+        """Pages never reviewed, or last reviewed longer ago than their review interval."""
+        due = models.Q(reviewed_on__isnull=True)
+        for months, _ in REVIEW_INTERVALS:
+            due |= models.Q(
+                review_every=months, reviewed_on__lte=months_before(today, months)
+            )
+        return self.filter(due)
 
     def ranked(self, order: str = "best") -> EvidencePageQuerySet:
         """Best supported first (Wilson lower bound), or most voted first."""
@@ -328,6 +357,13 @@ class EvidencePage(models.Model):
     updated_at = models.DateTimeField("last updated", auto_now=True)
     reviewed_on = models.DateField("last reviewed", null=True, blank=True)
     reviewed_by = models.CharField(max_length=120, blank=True)
+    review_every = models.PositiveSmallIntegerField(
+        "review every",
+        choices=REVIEW_INTERVALS,
+        default=12,
+        help_text="Once its last review is older than this, the page is listed "
+        "on the editors’ desk as due for review.",
+    )
 
     # Tallies of the votes app's rows, kept here so no page counts vote rows.
     # Only votes.services writes them, in the same transaction as the votes.

@@ -39,6 +39,7 @@ STOCK = [
 LINK = re.compile(r"^https?://\S+/accounts/confirm-email/\S+/$", re.M)
 SIGN_UP = {
     "email": "new@example.com",
+    "display_name": "Newcomer",
     "password1": "correct horse battery",
     "password2": "correct horse battery",
 }

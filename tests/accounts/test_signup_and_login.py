@@ -21,6 +21,7 @@ class SignupToVoteTests(SiteTestCase):
             signup,
             {
                 "email": "new@example.com",
+                "display_name": "Newcomer",
                 "password1": "correct horse battery",
                 "password2": "correct horse battery",
                 "next": back,
