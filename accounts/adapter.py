@@ -4,11 +4,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.stagekit import clear_login
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from core.ratelimit import client_ip
+from core.site import absolute, site_url
 
 # The demo loader creates these accounts for trying the site locally.
 DEMO_EMAIL = "demo@example.com"
@@ -16,22 +17,8 @@ DEMO_EDITOR_EMAIL = "editor@example.com"
 DEMO_PASSWORD = "remedies-demo"
 
 
-def site_url() -> str:
-    """The site's address for links in emails: SITE_URL, else https:// and the
-    first host name in ALLOWED_HOSTS. Never the Host of a request, which the
-    person asking chooses (a port of theirs, say)."""
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    for host in settings.ALLOWED_HOSTS:
-        if host and host != "*" and not host.startswith("."):
-            return f"https://{host}"
-    raise ImproperlyConfigured(
-        "Set SITE_URL (e.g. https://remedies.example): emails link to it."
-    )
-
-
 def site_link(path: str) -> str:
-    return site_url() + path
+    return absolute(path)
 
 
 class SiteAddress:

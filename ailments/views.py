@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from core import freshness
+from core.pages import shared_page
 from core.pagination import annotate_page
 from core.structured_data import ailment_page_data
 
@@ -12,6 +14,7 @@ ORDERS = {"best": "Best supported", "votes": "Most voted"}
 
 
 @require_safe
+@shared_page(uses=["page"], shows=lambda: [freshness.CATALOG])
 def ailment_list(request):
     ailments = Ailment.objects.published().order_by("name")
     page_obj = Paginator(ailments, PER_PAGE).get_page(request.GET.get("page"))
@@ -20,6 +23,7 @@ def ailment_list(request):
 
 
 @require_safe
+@shared_page(uses=["order", "page"], shows=freshness.ailment_page_shows)
 def ailment_detail(request, slug):
     ailment = get_object_or_404(Ailment.objects.visible_to(request.user), slug=slug)
     order = request.GET.get("order")

@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
 
     default = True
 
+    def ready(self):
+        from . import slots  # noqa: F401 - registers the per-person slots
+
     name = "core"
     verbose_name = "Core"
 

@@ -27,7 +27,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
@@ -59,6 +59,25 @@ class _Strict:
         return call
 
 
+class _OneClient(RedisCacheClient):
+    """Django's Redis client keeping one `redis.Redis` per connection pool.
+
+    Django builds a new one for every operation, which costs more than a
+    GET on loopback; a `redis.Redis` is safe to share between threads.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        if (client := self._clients.get(index)) is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     def __init__(self, server, params):
         params = {**params}
@@ -69,6 +88,7 @@ class FailSafeRedisCache(RedisCache):
         options.setdefault("retry", Retry(NoBackoff(), 1))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = _OneClient
         self._down_until = 0.0
         self.strict = _Strict(self)
 

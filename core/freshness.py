@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 CATALOG = "catalog"
 TALLIES = "tallies"
+TRENDING = "trending"
 
 # Fields whose change shows beyond the object's own pages: in lists, links,
 # breadcrumbs and names on every page.
@@ -195,6 +196,11 @@ def content_changed(obj, changed: Iterable[str] | None = None) -> None:
     else:  # a category, or anything else an editor changes: wherever it is listed
         names.add(CATALOG)
     _bump(names)
+
+
+def trending_changed() -> None:
+    """An editor hid or restored a term of *Trending now*."""
+    _bump([TRENDING])
 
 
 def everything_changed() -> None:

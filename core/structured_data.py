@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from . import site
+
 SCHEMA = "https://schema.org"
 
 
 def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
+    return site.absolute(path)
 
 
 def breadcrumbs(request, trail: list[tuple[str, str]]) -> dict:

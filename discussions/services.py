@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from core.pagecache import bump_after_commit
+from community.services import comment_posted
+from core import freshness
 from remedies.models import EvidencePage, Remedy
 
 from .models import MAX_DEPTH, Comment, Flag, flag_threshold
@@ -44,7 +45,10 @@ def post_comment(
         else {"remedy": target}
     )
     with transaction.atomic():
-        return _create(token, author=author, text=text, **on)
+        comment = _create(token, author=author, text=text, **on)
+        freshness.discussion_changed(target)
+        comment_posted(comment)
+        return comment
 
 
 def reply(*, author, parent: Comment, text: str, token: UUID | None = None) -> Comment:
@@ -56,7 +60,7 @@ def reply(*, author, parent: Comment, text: str, token: UUID | None = None) -> C
     else:
         attach_id, depth = parent.parent_id, parent.depth
     with transaction.atomic():
-        return _create(
+        comment = _create(
             token,
             author=author,
             text=text,
@@ -66,6 +70,11 @@ def reply(*, author, parent: Comment, text: str, token: UUID | None = None) -> C
             thread_id=parent.thread_id or parent.pk,
             depth=depth,
         )
+        # Its readers hear of it (community/services.py); the author of the
+        # comment it answers too, where it is attached beside that comment.
+        freshness.discussion_changed(parent.target)
+        comment_posted(comment, answering=parent)
+        return comment
 
 
 def edit_comment(*, comment: Comment, by, text: str) -> Comment:
@@ -81,6 +90,7 @@ def edit_comment(*, comment: Comment, by, text: str) -> Comment:
             comment.state = Comment.State.PUBLISHED
             fields.append("state")
         comment.save(update_fields=fields)
+        freshness.discussion_changed(comment.target)
     return comment
 
 
@@ -100,6 +110,7 @@ def delete_comment(*, comment: Comment, by) -> Comment:
             comment.state = Comment.State.REMOVED
             comment.reviewed_at, comment.reviewed_by = timezone.now(), by
             comment.save(update_fields=["state", "reviewed_at", "reviewed_by"])
+        freshness.discussion_changed(comment.target)
     return comment
 
 
@@ -107,24 +118,13 @@ def delete_all_comments(*, author) -> int:
     """Blank every comment of `author` (before their account is deleted); returns how many."""
     with transaction.atomic():
         mine = Comment.objects.filter(author=author)
+        freshness.comments_changed(mine)
         count = mine.exclude(state=Comment.State.DELETED).count()
         mine.filter(state=Comment.State.REMOVED).update(text="")
         mine.exclude(state=Comment.State.REMOVED).update(
             state=Comment.State.DELETED, text=""
         )
-        bump_after_commit("all")
     return count
-
-
-def author_changed(*, author) -> None:
-    """`author`'s name shows on their comments: after a rename or the account's
-    deletion, members' shared pages that show one are stale."""
-    pages = (
-        Comment.objects.filter(author=author, evidence_page__isnull=False)
-        .values_list("evidence_page_id", flat=True)
-        .distinct()
-    )
-    bump_after_commit(*(f"page:{pk}" for pk in pages))
 
 
 def flag_comment(
@@ -154,15 +154,14 @@ def flag_comment(
                 flag_count__gte=flag_threshold(),
             ).update(state=Comment.State.PENDING)
             comment.refresh_from_db(fields=["flag_count", "state"])
-            if comment.evidence_page_id:
-                bump_after_commit(f"page:{comment.evidence_page_id}")
+            freshness.discussion_changed(comment.target)
     return flag, created
 
 
 def approve_comments(*, comments: QuerySet[Comment], moderator) -> int:
     """An editor's review found nothing wrong: show them again; flags no longer hide them."""
     with transaction.atomic():
-        bump_after_commit("all")
+        freshness.comments_changed(comments)
         return comments.filter(
             state__in=[Comment.State.PUBLISHED, Comment.State.PENDING]
         ).update(
@@ -175,7 +174,7 @@ def approve_comments(*, comments: QuerySet[Comment], moderator) -> int:
 def remove_comments(*, comments: QuerySet[Comment], moderator) -> int:
     """An editor takes comments down; their replies stay, under “[removed by an editor]”."""
     with transaction.atomic():
-        bump_after_commit("all")
+        freshness.comments_changed(comments)
         return comments.exclude(
             state__in=[Comment.State.REMOVED, Comment.State.DELETED]
         ).update(

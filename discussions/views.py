@@ -116,7 +116,6 @@ def discussion_context(
     page = page or _page_number(request.GET.get("comment_page"))
     discussion = load_discussion(target, user=request.user, order=order, page=page)
     heading, lead = _headings(target)
-    member = request.user.is_authenticated
     return {
         "discussion": discussion,
         "target": target,
@@ -131,8 +130,7 @@ def discussion_context(
             target.remedy.get_absolute_url() if isinstance(target, EvidencePage) else ""
         ),
         "target_url": target.get_absolute_url(),
-        "post_url": _post_url(target) if member else "",
-        "form": CommentForm() if member else None,
+        "post_url": _post_url(target),
         "notice": notice,
         "focus": focus,
         "user": request.user,
@@ -307,11 +305,7 @@ def _render(request, template: str, partial: str, ctx: dict):
     refused = form is not None and bool(form.errors)
     if not request.htmx:
         if refused:
-            ctx["messages"] = [
-                m
-                for m in messages.get_messages(request)
-                if not (m.level == messages.SUCCESS and m.message in NOTICES)
-            ]
+            request.stale_messages = NOTICES
         return render(request, template, ctx)
     response = render(request, f"{template}#{partial}", ctx)
     if refused:

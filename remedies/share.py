@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
+from core.site import absolute
+
 from .models import EvidencePage
 
 WIDTH, HEIGHT = 1200, 630
@@ -69,7 +71,7 @@ def version(page: EvidencePage) -> str:
 def url(request, page: EvidencePage) -> str:
     """The absolute, versioned URL of a page's share image (for og:image)."""
     path = reverse("remedies:share_image", args=[page.remedy.slug, page.ailment.slug])
-    return request.build_absolute_uri(f"{path}?v={version(page)}")
+    return absolute(f"{path}?v={version(page)}")
 
 
 def alt_text(page: EvidencePage) -> str:

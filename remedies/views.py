@@ -1,14 +1,13 @@
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from core.pagecache import content_version
+from core import freshness
+from core.pages import shared_page
 from core.pagination import annotate_page
 from core.structured_data import evidence_page_data, remedy_page_data
 
-from . import member_pages
 from .models import Category, Citation, EvidencePage, Remedy, pooled_tally
 
 PER_PAGE = 20
@@ -24,6 +23,9 @@ def _live_pages(remedy: Remedy):
 
 
 @require_safe
+@shared_page(
+    uses=["category", "page"], shows=lambda: [freshness.CATALOG, freshness.TALLIES]
+)
 def remedy_list(request):
     remedies = Remedy.objects.published().order_by("name")
     category = None
@@ -43,7 +45,7 @@ def remedy_list(request):
 
 
 def _remedy_context(remedy: Remedy) -> dict:
-    """What the remedy page and its evidence pages show about the remedy as a whole.
+    """What the remedy page shows about the remedy as a whole.
 
     Every figure is computed from the one list of live pages, so the conditions,
     vote totals, studies and pooled effectiveness always agree.
@@ -80,6 +82,7 @@ def effectiveness_chart(pages) -> dict:
 
 
 @require_safe
+@shared_page(uses=["comment_order", "comment_page"], shows=freshness.remedy_page_shows)
 def remedy_detail(request, slug):
     remedy = get_object_or_404(
         Remedy.objects.visible_to(request.user).select_related("category"), slug=slug
@@ -90,40 +93,34 @@ def remedy_detail(request, slug):
     return render(request, "remedies/remedy_detail.html", ctx)
 
 
-def evidence_context(request, page: EvidencePage) -> dict:
-    """Everything the evidence page shows; the vote view re-renders parts of it.
-
-    Steps, citations and products stay lazy: the page reads each once, and the
-    vote view's partial, which shows none of them, never queries them.
+def evidence_context(page: EvidencePage) -> dict:
+    """Everything the evidence page shows: the page, and of its remedy the
+    other conditions it helps, its general information and products. The
+    remedy's figures as a whole are the remedy page's, not repeated here.
     """
-    ctx = _remedy_context(page.remedy)
-    ctx.update(
-        page=page,
-        ailment=page.ailment,
-        steps=page.steps.all(),
-        citations=page.citations.select_related("study"),
-        my_vote=page.vote_of(request.user),
-    )
-    return ctx
+    return {
+        "page": page,
+        "remedy": page.remedy,
+        "ailment": page.ailment,
+        "other_pages": list(
+            _live_pages(page.remedy).exclude(pk=page.pk).with_citation_counts()
+        ),
+        "steps": page.steps.all(),
+        "citations": page.citations.select_related("study"),
+        "products": page.remedy.products.all(),
+    }
 
 
 @require_safe
+@shared_page(
+    uses=["comment_order", "comment_page"], shows=freshness.evidence_page_shows
+)
 def evidence_detail(request, slug, ailment_slug):
     page = get_object_or_404(
         EvidencePage.objects.visible_to(request.user)
         .select_related("remedy__category", "ailment")
         .at(slug, ailment_slug),
     )
-    # Most members share one rendering of the page, their own parts filled in.
-    shared = member_pages.SharedPage.find(request, page)
-    if shared and (response := shared.serve()):
-        return response
-    ctx = evidence_context(request, page)
+    ctx = evidence_context(page)
     ctx["structured_data"] = evidence_page_data(request, page)
-    # For everyone else, the parts that are the same for all are cached under
-    # the page and the content's version.
-    ctx["fragment_key"] = (page.pk, page.updated_at.timestamp(), content_version())
-    ctx["fragment_seconds"] = settings.FRAGMENT_CACHE_SECONDS
-    if shared and shared.may_share():
-        return shared.render_and_store(ctx)
     return render(request, "remedies/evidence_detail.html", ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,49 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+
+def site_url_setting(value: str) -> str:
+    """SITE_URL checked: a scheme and a host (and a port), nothing else."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's address, a scheme and a host name "
+            f"such as https://remedies.example, not {value!r}."
+        )
+    return value
+
+
+# The site's own address, for links in emails (password reset, email
+# confirmation): never the Host header of the request that sent them. Without
+# it, https:// and the first name in ALLOWED_HOSTS (accounts/adapter.py).
+SITE_URL = site_url_setting(
+    os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+)
+
+# Proxies of ours in front of the app servers (the TLS proxy: 1), each adding
+# the address it received a request from to X-Forwarded-For. Rate limits, our
+# own and allauth's sign-in limits, count per client by that address; with 0
+# (the default) X-Forwarded-For is ignored and REMOTE_ADDR counts.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 SITE_NAME = "Remedies"
 
 INSTALLED_APPS = [
@@ -60,6 +104,7 @@ INSTALLED_APPS = [
     "votes",
     "discussions",
     "search",
+    "community",
     "editors",
     "demo",
     "core.apps.HardenedAdminConfig",  # django.contrib.admin
@@ -77,6 +122,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "simple_history",
+    # The queue of background tasks, a table in the database (`manage.py db_worker`).
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +134,6 @@ MIDDLEWARE = [
     # Bodies over the limits below: a 413 or 400 page (core/request_limits.py).
     "core.request_limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.pagecache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,7 +158,11 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # time_ago and paragraphs are used by nearly every template and partial.
-            "builtins": ["remedies.templatetags.remedies_tags"],
+            # {% personal %}: the parts of a page that differ per person.
+            "builtins": [
+                "remedies.templatetags.remedies_tags",
+                "core.templatetags.pages",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -155,8 +205,10 @@ AUTH_USER_MODEL = "accounts.User"
 # is set, otherwise a table in the database (`createcachetable` makes it).
 # Redis down is an empty cache, not an error (core/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# "pages" holds whole pages for visitors and the shared parts of members' pages
-# (core/pagecache.py): Redis too, or this process's memory.
+# "pages" holds the pages of the page pipeline (core/pages.py, docs/architecture.md):
+# Redis too, or this process's memory. Whether a stored page is fresh is
+# decided by versions every process shares: in Redis, or else in the
+# database cache table ("default"), never in one process's memory.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -174,18 +226,18 @@ else:
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
         },
     }
-# Visitors see a vote within this many seconds; editors' changes at once.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-# Where stored pages live, and the versions that decide whether one is fresh
-# (core/pages.py, core/freshness.py): the versions are shared by every process
-# (Redis, or the database cache table).
+# Sessions: read from Redis, written through to the database (which keeps
+# them when Redis restarts); without Redis, from the database.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGES_CACHE = "pages"
 FRESHNESS_CACHE = "pages" if REDIS_URL else "default"
-# The shared parts of members' pages, keyed by the content's version.
-FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
+# How long a stored page is kept: only to give memory back, since a write
+# makes the pages that show it stale at once. 0 turns the pipeline's store off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -232,7 +284,8 @@ if os.environ.get("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Headers and the text as people read it, links whole (core/mail.py).
+    MAILERS = {"default": {"BACKEND": "core.mail.ConsoleBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Remedies <noreply@localhost>"
 )
@@ -310,6 +363,18 @@ ACCOUNT_FORMS = {
     }.items()
 }
 
+# Background tasks (Django's Tasks framework): sending email and making the
+# notices of a change run off the request path, queued in the database and run
+# by `manage.py db_worker`. Any number of workers, on any machines, share it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The community's recurring tick (digests, work a stopped worker left), how
+# long a worker holds an email it is sending, and when waiting work counts as
+# lost and is queued again. Digests go out from this hour, UTC.
+COMMUNITY_TICK_SECONDS = env_int("COMMUNITY_TICK_SECONDS", 60)
+COMMUNITY_SEND_LEASE_SECONDS = env_int("COMMUNITY_SEND_LEASE_SECONDS", 300)
+COMMUNITY_RECOVER_AFTER_SECONDS = env_int("COMMUNITY_RECOVER_AFTER_SECONDS", 300)
+COMMUNITY_DIGEST_HOUR = env_int("COMMUNITY_DIGEST_HOUR", 7)
+
 # Votes per member per minute: generous for people, a wall for scripts.
 VOTE_RATE_LIMIT = env_int("VOTE_RATE_LIMIT", 60)
 
@@ -319,6 +384,13 @@ URLIZE_ASSUME_HTTPS = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "without_traceback": {"()": "core.request_limits.WithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # A request for a host we do not serve: one line, not a traceback.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
@@ -7,30 +6,31 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from ailments.models import Ailment
-from core.pagecache import content_version
+from core import freshness
+from core.pages import shared_page
 from remedies.models import Remedy
 
 
 @require_safe
+@shared_page(shows=lambda: [freshness.CATALOG, freshness.TALLIES])
 def home(request):
     ctx = {
-        # Both lazy: members get the rendered lists from the cache (home.html).
         "top_remedies": Remedy.objects.published().most_helpful(6),
         "ailments": Ailment.objects.published()
         .with_remedy_counts()
         .order_by("name")[:12],
-        "content_version": content_version(),
-        "shared_seconds": settings.PAGE_CACHE_SECONDS,
     }
     return render(request, "home.html", ctx)
 
 
 @require_safe
+@shared_page()
 def methods(request):
     return render(request, "methods.html")
 
 
 @require_safe
+@shared_page()
 def privacy(request):
     return render(request, "privacy.html")
 

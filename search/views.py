@@ -6,9 +6,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
+
+from core import freshness
+from core.pages import shared_page
+from core.ratelimit import RateLimitUnavailable, allow, client_key
 
 from . import services
 from .models import SearchEntry
@@ -16,6 +19,9 @@ from .models import SearchEntry
 PER_PAGE = 20
 PER_GROUP = 5
 SUGGESTED_AILMENTS = 12
+# Searches one client (one address) may have remembered in a minute: more
+# than a household types, far fewer than a script would send.
+REMEMBER_PER_MINUTE = 60
 GROUP_HEADINGS = {
     SearchEntry.Kind.AILMENT: "Ailments",
     SearchEntry.Kind.REMEDY: "Remedies",
@@ -54,6 +60,10 @@ def _groups(entries: list[SearchEntry], counts: dict[str, int], query: str) -> l
 
 
 @require_GET
+@shared_page(
+    uses=["q", "kind", "page"],
+    shows=lambda: [freshness.CATALOG, freshness.TALLIES, freshness.TRENDING],
+)
 def search_results(request):
     """The results page: the same for every visitor, and it needs no JavaScript."""
     query = _query(request)
@@ -104,8 +114,7 @@ def search_results(request):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
-@cache_control(public=True, max_age=60)
+@shared_page(uses=["q"], shows=lambda: [freshness.CATALOG])
 def suggest(request):
     """The palette's suggestions for what has been typed: a partial, the same for everyone."""
     query = _query(request)
@@ -121,6 +130,19 @@ def suggest(request):
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
+def _client(request) -> str | None:
+    """The client's key for search's limits, or None once it has remembered
+    REMEMBER_PER_MINUTE searches this minute (or when that cannot be counted)."""
+    client = client_key(request, "search")
+    try:
+        allowed = allow(
+            f"search-remember:{client}", limit=REMEMBER_PER_MINUTE, window=60
+        )
+    except RateLimitUnavailable:
+        allowed = False
+    return client if allowed else None
+
+
 @require_GET
 @never_cache
 def remember(request):
@@ -129,21 +151,35 @@ def remember(request):
     The results page is the same for every visitor, so it is cached whole and
     writes nothing; it shows a hidden image from this address instead, which
     works with or without JavaScript. The search goes into the visitor's
-    recent searches and, when it finds something, the anonymous trending log.
+    recent searches and, when it finds something, the anonymous trending log
+    (see `services.record_search` for who counts). Rate limited per client.
     """
     query = _query(request)
     if query:
+        client = _client(request)
+        if client is None:
+            response = HttpResponse(status=429)
+            response["Retry-After"] = "60"
+            return response
         found = services.search(query).exists()
-        services.record_search(session=request.session, term=query, found=found)
+        services.record_search(
+            session=request.session, term=query, found=found, client=client
+        )
     return HttpResponse(PIXEL, content_type="image/gif")
 
 
 @require_GET
 @never_cache
 def open_result(request, pk):
-    """A suggestion chosen in the palette: remember it, then go to its page."""
+    """A suggestion chosen in the palette: remember it, then go to its page.
+
+    Over the rate limit it only goes to the page.
+    """
     entry = get_object_or_404(SearchEntry.objects.published(), pk=pk)
-    services.record_search(session=request.session, term=entry.title, entry=entry)
+    if (client := _client(request)) is not None:
+        services.record_search(
+            session=request.session, term=entry.title, entry=entry, client=client
+        )
     return redirect(entry.url)
 
 

@@ -32,6 +32,8 @@ def pytest_configure(config):
     # test members are made by the hundred. (tests/site/test_two_servers.py
     # hashes the production way: its servers run the production settings.)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client's host: canonical links and emails point here.
+    settings.SITE_URL = "http://testserver"
     _own_redis_database(settings)
 
 

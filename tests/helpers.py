@@ -194,3 +194,11 @@ def make_comment(target=None, *, author=None, parent=None, text=None, **kwargs):
         type(comment).objects.filter(pk=comment.pk).update(**kwargs)
         comment.refresh_from_db()
     return comment
+
+
+def session_queries() -> int:
+    """SQL queries to read a signed-in person's session: none where sessions
+    are read from Redis (cached_db, with REDIS_URL), one from the database."""
+    from django.conf import settings
+
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1

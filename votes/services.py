@@ -9,6 +9,7 @@ writer at a time) the same steps are a few statements in one transaction.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -170,8 +171,11 @@ def _vote(member, page: EvidencePage, value: int | None) -> VoteResult:
         sql = _RETRACT_PG if value is None else _CAST_PG
         params = {"member": member.pk, "page": page.pk, "value": value}
         params["now"] = timezone.now()
+        # One statement is atomic by itself; inside a caller's transaction a
+        # savepoint keeps a failure from breaking it.
+        block = transaction.atomic() if connection.in_atomic_block else nullcontext()
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with block, connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 verified, changed, up, down = cursor.fetchone()
         except IntegrityError:

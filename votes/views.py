@@ -10,7 +10,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core.ratelimit import allow
 from remedies.models import EvidencePage
-from remedies.views import evidence_context
 
 from .models import Vote
 from .services import cast_vote, retract_vote
@@ -19,7 +18,11 @@ CHOICES = {"up": Vote.Value.UP, "down": Vote.Value.DOWN}
 
 
 def _record(request, page: EvidencePage) -> tuple[int, str]:
-    """Apply the member's choice; return a message level and text to show them."""
+    """Apply the member's choice; return a message level and text to show them.
+
+    Once a vote is written, the member's own vote is known: it is noted on the
+    request for the vote box (votes/slots.py), which need not read it again.
+    """
     member = request.user
     choice = request.POST.get("vote", "")
     if choice not in CHOICES and choice != "retract":
@@ -36,6 +39,7 @@ def _record(request, page: EvidencePage) -> tuple[int, str]:
     # The vote's statement checks the email itself: nothing is written without one.
     if not result.verified:
         return messages.ERROR, "Please verify your email address before voting."
+    request.my_votes = {page.pk: None if choice == "retract" else CHOICES[choice]}
     if choice == "retract":
         if result.changed:
             return messages.SUCCESS, "Your vote was withdrawn."
@@ -48,9 +52,20 @@ def _record(request, page: EvidencePage) -> tuple[int, str]:
 
 @require_POST
 def vote(request, slug, ailment_slug):
+    # Only what the vote and its answer use: the tallies and the names.
     page = get_object_or_404(
         EvidencePage.objects.published()
-        .select_related("remedy__category", "ailment")
+        .select_related("remedy", "ailment")
+        .only(
+            "votes_up",
+            "votes_down",
+            "votes_total",
+            "score",
+            "remedy__slug",
+            "remedy__name",
+            "ailment__slug",
+            "ailment__name",
+        )
         .at(slug, ailment_slug),
     )
     back = f"{page.get_absolute_url()}#vote-box"
@@ -60,16 +75,19 @@ def vote(request, slug, ailment_slug):
 
     level, text = _record(request, page)
     if request.htmx:
-        page.refresh_from_db(fields=["votes_up", "votes_down", "votes_total", "score"])
-        ctx = evidence_context(request, page)
-        ctx.update(notice=text, notice_is_error=level == messages.ERROR)
+        # The vote box alone, the answer in it: the page's tallies are the
+        # vote's own answer, nothing is read again.
+        request.vote_notice = (text, level == messages.ERROR)
+        ctx = {"page": page, "remedy": page.remedy, "ailment": page.ailment}
         return render(request, "remedies/evidence_detail.html#vote-response", ctx)
-    messages.add_message(request, level, text)
     # Back to the page the form was on (the account page's list of votes), a
     # path on this site only; redirect() would take a bare word for a URL name.
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}
     ):
+        messages.add_message(request, level, text)
         return HttpResponseRedirect(next_url)
+    # Shown in the vote box itself, where the redirect puts the member's eyes.
+    messages.add_message(request, level, text, extra_tags="vote-box")
     return redirect(back)

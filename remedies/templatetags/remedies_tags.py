@@ -2,12 +2,13 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django import template
-from django.core.exceptions import DisallowedHost
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+
+from core.site import absolute
 
 register = template.Library()
 
@@ -64,15 +65,12 @@ CANONICAL_PARAMS = ("category", "page")
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
-    """The page's address without ordering parameters; "" when the request
-    names a host we do not serve (its 400 page has no canonical address)."""
+    """The page's address on the site (SITE_URL, never the request's Host)
+    without ordering parameters."""
     request = context.get("request")
     if request is None:
         return ""
-    try:
-        base = request.build_absolute_uri(request.path)
-    except DisallowedHost:
-        return ""
+    base = absolute(request.path)
     params = [(k, request.GET[k]) for k in CANONICAL_PARAMS if request.GET.get(k)]
     if ("page", "1") in params:
         params.remove(("page", "1"))

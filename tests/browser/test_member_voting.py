@@ -54,9 +54,6 @@ def test_new_member_signs_up_verifies_and_votes_with_htmx(demo, site, page):
 
     box = page.locator("#vote-box")
     before = box.inner_text()
-    remedy_total = int(
-        re.search(r"Total votes\s+(\d+)", page.locator("#stats").inner_text()).group(1)
-    )
     page.evaluate("window.__sameDocument = true")
     box.get_by_role("button", name="It helped").click()
     helped = page.locator("#vote-box").get_by_role("button", name="It helped")
@@ -66,8 +63,7 @@ def test_new_member_signs_up_verifies_and_votes_with_htmx(demo, site, page):
     assert tally() == (up + 1, down)
     after = page.locator("#vote-box").inner_text()
     assert f"{up + down + 1} votes" in after and after != before
-    # The remedy's stats further down the page moved too (out-of-band swap).
-    assert f"Total votes\n{remedy_total + 1}" in page.locator("#stats").inner_text()
+    assert "Thanks, your vote is counted." in after
 
     page.locator("#vote-box").get_by_role("button", name="It didn’t help").click()
     page.locator('#vote-box [value="down"][aria-pressed="true"]').wait_for()

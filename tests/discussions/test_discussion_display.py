@@ -248,7 +248,7 @@ class MemberReadsTests(DiscussionTestCase):
         self.client.force_login(self.member)
         r = self.client.get(self.page_url)
         self.assertContains(r, 'name="csrfmiddlewaretoken"')
-        self.assertContains(r, 'hx-post="/discussions/remedies/heat/for/back/"')
+        self.assertContains(r, 'data-hx-post="/discussions/remedies/heat/for/back/"')
         self.assertContains(
             r, '<label for="discussion-text">Add to the discussion</label>'
         )
@@ -315,15 +315,15 @@ class QueryCountTests(DiscussionTestCase):
         )
 
     def test_visitor_evidence_page(self):
-        # The evidence page's own 6 (page, live pages, studies, products, steps,
-        # citations), then the discussion's 3: counts, the page of threads,
-        # and every reply in those threads.
+        # The evidence page's own 5 (page, the remedy's other pages, steps,
+        # citations, products), then the discussion's 3: counts, the page of
+        # threads, and every reply in those threads.
         self.grow(self.page, threads=2, replies=4)  # 10 comments
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             r = self.client.get(self.page_url)
         self.assertContains(r, "<span>10 comments</span>")
         self.grow(self.page, threads=100, replies=9)  # 1,000 more
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             r = self.client.get(self.page_url)
         self.assertContains(r, "<span>1,010 comments</span>")
         self.assertContains(r, "Page 1 of 11")
@@ -339,18 +339,19 @@ class QueryCountTests(DiscussionTestCase):
         self.assertContains(r, "<span>1,010 comments</span>")
 
     def test_an_empty_discussion_costs_one_query(self):
-        # The evidence page's 6 and the counts; no threads, so nothing more.
-        with self.assertNumQueries(7):
+        # The evidence page's 5 and the counts; no threads, so nothing more.
+        with self.assertNumQueries(6):
             self.client.get(self.page_url)
 
     def test_member_evidence_page(self):
-        # Session and user, the page's 6, the member's vote, the discussion's 3.
+        # Session and user, the page's 6, the member's vote, the discussion's 3,
+        # and the member's follows, watch and vote of the page in one.
         self.grow(self.page, threads=2, replies=4)
         self.client.force_login(self.member)
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(13):
             self.client.get(self.page_url)
         self.grow(self.page, threads=100, replies=9)
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(13):
             r = self.client.get(self.page_url)
         self.assertContains(r, "Reply 8 in Thread 97")
 
@@ -358,8 +359,8 @@ class QueryCountTests(DiscussionTestCase):
         # As a member, and the editor's permissions (their own and their groups').
         self.grow(self.page, threads=2, replies=4)
         self.client.force_login(self.editor)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             self.client.get(self.page_url)
         self.grow(self.page, threads=100, replies=9)
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             self.client.get(self.page_url)

@@ -21,7 +21,7 @@ from accounts.models import User
 from discussions.models import Comment
 from remedies.models import EvidencePage
 from search.models import SearchEntry
-from tests.helpers import make_comment, make_member
+from tests.helpers import PASSWORD, make_comment, make_member
 from votes.models import Vote
 
 from .base import PERSONAS, SecurityTestCase, admin_models, routes
@@ -41,6 +41,8 @@ SITE: dict[str, tuple[str, str | None, dict]] = {
     # Browsers' reports of CSP violations: an empty body is not a report.
     "csp-report/": (ALL_405, "400 400 400 400 400 400", {}),
     "robots.txt": (ALL_200, ALL_405, {}),
+    # To the icon's hashed static file.
+    "favicon.ico": ("302 302 302 302 302 302", ALL_405, {}),
     "healthz": (ALL_200, ALL_405, {}),
     "readyz": (ALL_200, ALL_405, {}),
     "sitemap.xml": (ALL_200, ALL_405, {}),
@@ -94,14 +96,61 @@ SITE: dict[str, tuple[str, str | None, dict]] = {
         {"reason": "spam"},
     ),
     "account/": (SIGNED_IN, "L 302 302 302 302 302", {"display_name": "New name"}),
-    "account/delete/": (SIGNED_IN, "L 302 302 302 302 302", {"confirm": "on"}),
+    # Deleting asks for the member's own password: the tick alone is refused.
+    "account/delete/": (SIGNED_IN, "L 200 200 200 200 200", {"confirm": "on"}),
     # Everything the site holds about the member who asks, as JSON.
     "account/export/": (SIGNED_IN, "L 405 405 405 405 405", {}),
+    # The community: a member's inbox and email settings; a notice opens for
+    # its member only ("member" owns the one the URL names).
+    "inbox/": (SIGNED_IN, "L 302 302 302 302 302", {}),
+    "inbox/<int:notice_id>/": ("L 404 302 404 404 404", "L 405 405 405 405 405", {}),
+    "notifications/": (SIGNED_IN, "L 302 302 302 302 302", {"email": "daily"}),
+    # One-click unsubscribe: the signed link alone is enough, signed in or not.
+    "unsubscribe/<int:member_id>/<str:token>/": (ALL_200, ALL_200, {}),
+    "follow/remedies/<slug:slug>/": (ALL_405, "L 302 302 302 302 302", {}),
+    "follow/ailments/<slug:ailment_slug>/": (ALL_405, "L 302 302 302 302 302", {}),
+    "watch/remedies/<slug:slug>/": (ALL_405, "L 302 302 302 302 302", {}),
+    "watch/remedies/<slug:slug>/for/<slug:ailment_slug>/": (
+        ALL_405,
+        "L 302 302 302 302 302",
+        {},
+    ),
+    # Suggestions: unverified members get the form back with the reason.
+    "suggest/remedy/": (
+        SIGNED_IN,
+        "L 200 302 302 302 302",
+        {
+            "name": "Tart cherry juice",
+            "details": "Two small trials found longer sleep.",
+        },
+    ),
+    # Heat for back pain has its page already: the form says so, for everyone.
+    "suggest/pair/": (
+        SIGNED_IN,
+        "L 200 200 200 200 200",
+        {"remedy": "Heat Therapy", "ailment": "Low back pain", "details": "x" * 20},
+    ),
+    "suggest/correction/remedies/<slug:slug>/": (
+        SIGNED_IN,
+        "L 200 302 302 302 302",
+        {"details": "The hold should be 30 seconds.", "source": "PMID 28192789"},
+    ),
+    "suggest/correction/remedies/<slug:slug>/for/<slug:ailment_slug>/": (
+        SIGNED_IN,
+        "L 200 302 302 302 302",
+        {"details": "The hold should be 30 seconds.", "source": "PMID 28192789"},
+    ),
+    "suggest/correction/ailments/<slug:ailment_slug>/": (
+        SIGNED_IN,
+        "L 200 302 302 302 302",
+        {"details": "A red flag is missing here.", "source": "https://www.nhs.uk/"},
+    ),
     "ailments/": (ALL_200, ALL_405, {}),
     "ailments/<slug:slug>/": (ALL_200, ALL_405, {}),
     "search/": (ALL_200, ALL_405, {}),
     "search/suggest/": ("302 302 302 302 302 302", ALL_405, {}),
-    # The results page asks for it as an image, to note the search in the session.
+    # The results page asks for it as an image, to note the search in the
+    # session (rate limited per client: tests/security/test_trending_abuse.py).
     "search/remember/": (ALL_200, ALL_405, {}),
     "search/go/<int:pk>/": ("302 302 302 302 302 302", ALL_405, {}),
     "search/recent/": (ALL_200, ALL_405, {}),
@@ -172,7 +221,7 @@ ADMIN_SITE: dict[str, tuple[str, str | None]] = {
     "admin/autocomplete/": ("A A A A 403 403", None),
     "admin/jsi18n/": ("A A A A 200 200", None),
     "admin/r/<path:content_type_id>/<path:object_id>/": ("A A A A 302 302", None),
-    "admin/^(?P<app_label>account|accounts|ailments|auth|discussions|remedies|search|votes)/$": (
+    "admin/^(?P<app_label>account|accounts|ailments|auth|community|discussions|django_tasks_database|remedies|search|votes)/$": (
         "A A A A 200 200",
         None,
     ),
@@ -193,11 +242,18 @@ ADMIN_RIGHTS: dict[str, tuple[str, str]] = {
     "remedies.evidencepage": ("vacd", "vacd"),
     "remedies.study": ("vacd", "vacd"),
     "remedies.product": ("vacd", "vacd"),
-    # Votes and comments change only through the site and the moderation actions.
-    "votes.vote": ("v", "vd"),
+    # Votes and comments change only through the site and the moderation
+    # actions; a vote deleted here would leave its page's tallies wrong.
+    "votes.vote": ("v", "v"),
     "discussions.comment": ("v", "vd"),
     "discussions.flaggedcomment": ("v", "vd"),
     "search.searchentry": ("", "v"),
+    # Members' suggestions: editors decide (change); nobody adds one here.
+    "community.suggestion": ("vc", "vcd"),
+    # The queue of background tasks: superusers look, nobody changes it.
+    "django_tasks_database.dbtaskresult": ("", "v"),
+    # Editors take terms out of Trending now.
+    "search.hiddentrendingterm": ("vacd", "vacd"),
 }
 
 
@@ -373,7 +429,12 @@ class NobodyActsForSomeoneElseTests(SecurityTestCase):
         self.client.force_login(self.other_member)
         self.client.post(
             "/account/delete/",
-            {"confirm": "on", "member": self.member.pk, "id": self.member.pk},
+            {
+                "confirm": "on",
+                "password": PASSWORD,
+                "member": self.member.pk,
+                "id": self.member.pk,
+            },
         )
         self.assertTrue(User.objects.filter(pk=self.member.pk).exists())
         self.assertFalse(User.objects.filter(pk=self.other_member.pk).exists())

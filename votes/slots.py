@@ -1,0 +1,34 @@
+"""The vote box's per-person part (docs/architecture.md, "Per-person slots")."""
+
+from core.pages import slot_provider
+
+from .models import Vote
+
+
+@slot_provider("vote-controls")
+def vote_controls(request, *, page: int, **args) -> dict:
+    """The member's own vote on the page, and what their last vote did.
+
+    After a vote, the vote view has noted both on the request; on a page, the
+    vote's message waits among the member's messages (tagged "vote-box").
+    """
+    notice = getattr(request, "vote_notice", None)
+    known = getattr(request, "my_votes", {})
+    ctx = {
+        "notice": notice[0] if notice else "",
+        "notice_is_error": bool(notice and notice[1]),
+        # An answer to a vote shows its own notice and leaves other messages waiting.
+        "show_messages": notice is None,
+    }
+    user = request.user
+    if page in known:
+        ctx["my_vote"] = known[page]
+    elif user.is_authenticated:
+        ctx["my_vote"] = (
+            Vote.objects.filter(member=user, page_id=page)
+            .values_list("value", flat=True)
+            .first()
+        )
+    else:
+        ctx["my_vote"] = None
+    return ctx
