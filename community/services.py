@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -120,13 +120,30 @@ def unfollow(member, thing: Remedy | Ailment) -> bool:
 # Notices on the site
 
 
+def _unread_sql() -> str:
+    comment = Activity._meta.get_field("comment").related_model
+    shown = ", ".join(f"'{state}'" for state in comment.SHOWN)
+    return (
+        f"SELECT COUNT(*) FROM {Notice._meta.db_table} n "
+        f"JOIN {Activity._meta.db_table} a ON a.id = n.activity_id "
+        f"LEFT JOIN {comment._meta.db_table} c ON c.id = a.comment_id "
+        "WHERE n.member_id = %s AND n.fold_id IS NULL AND n.read_at IS NULL "
+        f"AND (a.comment_id IS NULL OR c.state IN ({shown}))"
+    )
+
+
 def unread_count(member) -> int:
-    """The member's unread notices, for the header. One query; none for a visitor."""
+    """The member's unread notices, for the header. One query; none for a visitor.
+
+    The same count as `Notice.objects.filter(member=…, fold=None).unread()
+    .shown().count()` (tested), in plain SQL: it is read on every page a
+    member opens, and building the ORM's query costs more than running it.
+    """
     if not getattr(member, "is_authenticated", False):
         return 0
-    return (
-        Notice.objects.filter(member=member, fold__isnull=True).unread().shown().count()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_unread_sql(), [member.pk])
+        return cursor.fetchone()[0]
 
 
 def account_summary(member) -> dict:

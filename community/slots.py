@@ -6,61 +6,68 @@ its evidence page, read together once per request.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db import connection
 
 from core.pages import slot_provider
 
 from .models import Follow, Watch
 
 
-def _state(request, remedy: str, ailment: str) -> dict:
+def _state(request, remedy_id: int, ailment_id: int, page_id: int) -> dict:
+    """Whether the member follows, watches and voted: one statement of index
+    lookups, in plain SQL (it runs on every page a member opens, and building
+    the ORM's query cost more than running it)."""
+    key = (remedy_id, ailment_id, page_id)
     found = request.__dict__.setdefault("_community_state", {})
-    if (remedy, ailment) in found:
-        return found[(remedy, ailment)]
-    member = OuterRef("pk")
-    wanted = {}
-    if remedy:
-        wanted["follows_remedy"] = Follow.objects.filter(
-            member=member, remedy__slug=remedy
+    if key in found:
+        return found[key]
+    follow, watch = Follow._meta.db_table, Watch._meta.db_table
+    # Votes are reached through the member's relation, never by importing them.
+    vote = get_user_model()._meta.get_field("votes").related_model._meta.db_table
+    member = request.user.pk
+    checks = {}
+    if remedy_id:
+        checks["follows_remedy"] = (
+            f"{follow} WHERE member_id = %s AND remedy_id = %s",
+            remedy_id,
         )
-        wanted["watches_remedy"] = Watch.objects.filter(
-            member=member, remedy__slug=remedy
+        checks["watches_remedy"] = (
+            f"{watch} WHERE member_id = %s AND remedy_id = %s",
+            remedy_id,
         )
-    if ailment:
-        wanted["follows_ailment"] = Follow.objects.filter(
-            member=member, ailment__slug=ailment
+    if ailment_id:
+        checks["follows_ailment"] = (
+            f"{follow} WHERE member_id = %s AND ailment_id = %s",
+            ailment_id,
         )
-    if remedy and ailment:
-        on_page = {"remedy__slug": remedy, "ailment__slug": ailment}
-        wanted["watches_page"] = Watch.objects.filter(
-            member=member, **{f"evidence_page__{k}": v for k, v in on_page.items()}
+    if page_id:
+        checks["watches_page"] = (
+            f"{watch} WHERE member_id = %s AND evidence_page_id = %s",
+            page_id,
         )
-        # Votes are reached through the member's relation, never by importing them.
-        vote = get_user_model()._meta.get_field("votes").related_model
-        wanted["voted"] = vote.objects.filter(
-            member=member, **{f"page__{k}": v for k, v in on_page.items()}
+        checks["voted"] = (f"{vote} WHERE member_id = %s AND page_id = %s", page_id)
+    state = dict.fromkeys(checks, False)
+    if checks:
+        sql = "SELECT " + ", ".join(
+            f"EXISTS (SELECT 1 FROM {where})" for where, _ in checks.values()
         )
-    state = dict.fromkeys(wanted, False)
-    if wanted:
-        row = (
-            get_user_model()
-            .objects.filter(pk=request.user.pk)
-            .annotate(**{name: Exists(q) for name, q in wanted.items()})
-            .values(*wanted)
-            .first()
-        )
-        state.update(row or {})
-    found[(remedy, ailment)] = state
+        params = [p for _, value in checks.values() for p in (member, value)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            state.update(zip(checks, (bool(v) for v in cursor.fetchone()), strict=True))
+    found[key] = state
     return state
 
 
 @slot_provider("follow")
-def follow_controls(request, *, remedy: str = "", ailment: str = "", **args) -> dict:
+def follow_controls(
+    request, *, remedy_id: int = 0, ailment_id: int = 0, page_id: int = 0, **args
+) -> dict:
     """Whether the member follows the page's remedy and ailment; after voting
     on an evidence page, an offer to follow them."""
     if not request.user.is_authenticated:
         return {}
-    state = _state(request, remedy, ailment)
+    state = _state(request, remedy_id, ailment_id, page_id)
     following_remedy = state.get("follows_remedy", False)
     following_ailment = state.get("follows_ailment", False)
     return {
@@ -72,9 +79,11 @@ def follow_controls(request, *, remedy: str = "", ailment: str = "", **args) -> 
 
 
 @slot_provider("watch")
-def watch_controls(request, *, remedy: str = "", ailment: str = "", **args) -> dict:
+def watch_controls(
+    request, *, remedy_id: int = 0, ailment_id: int = 0, page_id: int = 0, **args
+) -> dict:
     """Whether the member watches this discussion (a remedy's, or an evidence page's)."""
-    if not request.user.is_authenticated or not remedy:
+    if not request.user.is_authenticated or not remedy_id:
         return {"watching": False}
-    state = _state(request, remedy, ailment)
-    return {"watching": state["watches_page" if ailment else "watches_remedy"]}
+    state = _state(request, remedy_id, ailment_id, page_id)
+    return {"watching": state["watches_page" if page_id else "watches_remedy"]}

@@ -102,8 +102,9 @@ class FailSafeRedisCache(RedisCache):
             if strict:
                 raise CacheUnavailable(f"cache {name}(): Redis was unreachable")
             return fallback
+        method = getattr(RedisCache, name, None) or getattr(type(self), f"_{name}")
         try:
-            return getattr(RedisCache, name)(self, *args, **kwargs)
+            return method(self, *args, **kwargs)
         except UNAVAILABLE_ERRORS as exc:
             self._down_until = time.monotonic() + self.retry_interval
             throttled.warning(
@@ -150,6 +151,22 @@ class FailSafeRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", (), {}, fallback=False)
+
+    def count(self, key, timeout, version=None):
+        """Add one to `key`'s counter, which lives `timeout` seconds from its
+        first count, and return it: one round trip (a rate limit's window).
+
+        Raises CacheUnavailable when Redis cannot be reached.
+        """
+        return self._call("count", (key, timeout, version), {}, strict=True)
+
+    def _count(self, key, timeout, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, timeout, nx=True)
+        count, _ = pipe.execute()
+        return count
 
     def incr(self, key, delta=1, version=None):
         if not self.available:

@@ -127,6 +127,8 @@ def client_key(request, purpose: str) -> str:
 
 
 def _count_shared(bucket: str, window: int) -> int:
+    if counter := getattr(cache, "count", None):  # Redis: one round trip
+        return counter(bucket, window + 1)
     shared = getattr(cache, "strict", cache)  # strict: raise rather than miss
     if shared.add(bucket, 1, timeout=window + 1):
         return 1
