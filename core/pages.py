@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import HttpResponse, QueryDict
+from django.template import Context, engines
 from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 
@@ -59,6 +60,17 @@ class Slot:
     args: tuple[tuple[str, object], ...]
 
 
+def _person(request) -> dict:
+    """What every slot sees of the person (the context processors' output),
+    worked out once per request however many slots the page has."""
+    if "_slot_person" not in request.__dict__:
+        person = {}
+        for processor in engines["django"].engine.template_context_processors:
+            person.update(processor(request))
+        request._slot_person = person
+    return request._slot_person
+
+
 def render_slot(request, slot: Slot) -> str:
     """The slot rendered for the person asking: its partial, its arguments and its provider's data."""
     ctx = dict(slot.args)
@@ -66,7 +78,10 @@ def render_slot(request, slot: Slot) -> str:
     # ahead of authentication) shows the visitor's version.
     if hasattr(request, "user") and (provider := PROVIDERS.get(slot.name)):
         ctx.update(provider(request, **ctx))
-    return get_template(f"{slot.template}#{slot.name}").render(ctx, request)
+    partial = get_template(f"{slot.template}#{slot.name}")
+    if request is None:
+        return partial.render(ctx)
+    return partial.template.render(Context({**_person(request), **ctx}))
 
 
 class SharedRendering:
