@@ -37,10 +37,13 @@ class SearchEntry(models.Model):
     """One findable thing: a remedy, an ailment or an evidence page.
 
     `names` is the title and synonyms as lower-case words, one name per line:
-    what the SQLite fallback matches, and where `SearchWord` comes from. The two vectors are
-    filled on PostgreSQL only: `names_vector` (title A, synonyms B) and
-    `search_vector` (those, summary C, body D), each behind a GIN index made by
-    migration 0002; on SQLite they stay empty.
+    what the SQLite fallback matches, and where `SearchWord` comes from. The
+    two vectors are filled on PostgreSQL only: `names_vector` (title A,
+    synonyms B) and `search_vector` (those, summary C, body D), each behind a
+    GIN index made by migration 0002; on SQLite they stay empty. `grade` is an
+    evidence page's evidence grade, shown on its result line (empty for the
+    other kinds); a result's votes are not copied here, they are read when
+    results are shown (`search.services.add_ratings`).
     """
 
     class Kind(models.TextChoices):
@@ -62,6 +65,7 @@ class SearchEntry(models.Model):
     is_published = models.BooleanField("published", default=False)
     # A tie-breaker between equally good matches: an evidence page's score.
     popularity = models.FloatField(default=0.0)
+    grade = models.CharField("evidence grade", max_length=1, blank=True)
     names_vector = SearchVectorField(null=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(auto_now=True)
@@ -84,11 +88,13 @@ class SearchEntry(models.Model):
 class SearchWord(models.Model):
     """A word of four letters or more from some name or synonym in the index.
 
-    On PostgreSQL a typed word that starts none of these is compared with them
-    by trigram similarity (GIN index from migration 0002), and the closest one
-    is searched for as well: "siatica" also searches "sciatica". A few
-    thousand short rows, so the comparison takes a millisecond or two. Unused
-    (and left empty) on SQLite.
+    A typed word that starts none of these is compared with them by trigram
+    similarity, and the closest one is searched for as well: "siatica" also
+    searches "sciatica". On PostgreSQL through pg_trgm (GIN index from
+    migration 0002); on SQLite through an FTS5 trigram index of these rows
+    (`search_word_trigrams`, migration 0005), which triggers keep in step with
+    this table as the database keeps a GIN index. A few thousand short rows,
+    so the comparison takes a few milliseconds.
     """
 
     word = models.CharField(max_length=50, unique=True)

@@ -4,26 +4,31 @@ Search reads one table of its own, `SearchEntry`: a denormalised copy of every
 remedy, ailment and evidence page. Nothing keeps it fresh behind anyone's back
 (no signals): `rebuild_index()` rewrites it whole (the demo loader calls it),
 and `index_remedy()`, `index_ailment()`, `index_page()` and
-`remove_from_index()` update it after an edit.
+`remove_from_index()` update it after an edit. The one thing read from the
+other apps is what votes change (`add_ratings()`, for result lines).
 
 Matching depends on the database, behind the one function `search()`:
 
 - PostgreSQL: full-text search on two stored vectors behind GIN indexes (names
-  only, and everything), the last word matched as a prefix. A typed word that
-  is no word of any name is also searched as the most similar name word
-  (pg_trgm similarity over `SearchWord`), so small typos still find
-  ("siatica" finds Sciatica).
-- SQLite: every word must start a word of the names, or appear in the text.
+  only, and everything), the last word matched as a prefix.
+- SQLite: every word must start a word of the names, or of the text (LIKE).
 
-Either way names and synonyms rank before the text of pages.
+On both, a typed word of four letters or more that starts no word of any name
+is also searched as the most similar name word (trigram similarity over
+`SearchWord`, as pg_trgm works it out: pg_trgm on PostgreSQL, an FTS5 trigram
+index on SQLite), so small typos still find ("siatica" finds Sciatica), and
+names and synonyms rank before near misses, near misses before the text of
+pages.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
@@ -35,11 +40,15 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
+    Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -48,7 +57,7 @@ from django.utils.text import Truncator
 from ailments.models import Ailment, split_lines
 from core import freshness
 from core.ratelimit import RateLimitUnavailable, allow, cooldown
-from remedies.models import EvidencePage, Remedy
+from remedies.models import EvidencePage, Remedy, Tally
 
 from .models import (
     HiddenTrendingTerm,
@@ -126,7 +135,7 @@ _CORRECTIONS_SQL = """
 SELECT q.w, (
     SELECT t.word FROM {table} t
     WHERE t.word %% q.w AND similarity(t.word, q.w) >= %s
-      AND abs(length(t.word) - length(q.w)) <= 2
+      AND abs(length(t.word) - length(q.w)) <= {max_difference}
     ORDER BY similarity(t.word, q.w) DESC, t.word
     LIMIT 1
 )
@@ -134,17 +143,94 @@ FROM unnest(%s::text[]) AS q(w)
 WHERE NOT EXISTS (SELECT 1 FROM {table} k WHERE starts_with(k.word, q.w))
 """
 TYPO_MIN_SIMILARITY = 0.3
+TYPO_MAX_LENGTH_DIFFERENCE = 2
+
+# The same on SQLite, from the FTS5 trigram index of the known words
+# (migration 0005): `typed` holds each unknown word's trigrams, `shared`
+# counts, for every known word with any of them, how many it has. The
+# database keeps the words that could reach the threshold (counting a known
+# word's trigrams as its length + 1, which a repeated trigram makes one too
+# many, hence the lower bar); Python then works out pg_trgm's similarity
+# exactly and picks the best, as PostgreSQL does. A typed word that starts a
+# known word (a word half typed) is left alone. CROSS JOIN keeps SQLite's
+# join order: one look-up in the trigram index per typed trigram, never a
+# scan of the whole index.
+_SQLITE_CORRECTIONS_SQL = """
+WITH typed(w, n, gram) AS (VALUES {rows}),
+unknown AS (
+    SELECT DISTINCT w, n FROM typed
+    WHERE NOT EXISTS (
+        SELECT 1 FROM {table} k
+        WHERE k.word >= typed.w AND k.word < typed.w || char(1114111)
+    )
+),
+shared AS (
+    SELECT u.w AS w, u.n AS n, v.doc AS id, count(*) AS k
+    FROM unknown u
+    CROSS JOIN typed t
+    CROSS JOIN search_word_trigram_terms v
+    WHERE t.w = u.w AND v.term = t.gram
+    GROUP BY u.w, v.doc
+)
+SELECT s.w, known.word
+FROM shared s JOIN {table} known ON known.id = s.id
+WHERE abs(length(known.word) - length(s.w)) <= {max_difference}
+  AND s.k >= %s * (s.n + length(known.word) + 1 - s.k)
+"""
+_SQLITE_PREFILTER = 0.25
+
+
+def _trigrams(word: str) -> set[str]:
+    """pg_trgm's trigrams of one word: padded with two spaces before, one after."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    """pg_trgm's similarity: the trigrams both have, over those either has."""
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
 def _corrections(words: list[str]) -> dict[str, str]:
-    """Typed words that are no known name, with the name word they were probably meant as."""
-    unsure = [w for w in words if len(w) >= TYPO_MIN_LENGTH]
+    """Typed words that are no known name, with the name word they were probably meant as.
+
+    One query, on either database.
+    """
+    unsure = list(dict.fromkeys(w for w in words if len(w) >= TYPO_MIN_LENGTH))
     if not unsure:
         return {}
-    sql = _CORRECTIONS_SQL.format(table=SearchWord._meta.db_table)
+    if not _is_postgres():
+        return _sqlite_corrections(unsure)
+    sql = _CORRECTIONS_SQL.format(
+        table=SearchWord._meta.db_table, max_difference=TYPO_MAX_LENGTH_DIFFERENCE
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [TYPO_MIN_SIMILARITY, unsure])
         return {word: known for word, known in cursor.fetchall() if known}
+
+
+def _sqlite_corrections(unsure: list[str]) -> dict[str, str]:
+    grams = {word: _trigrams(word) for word in unsure}
+    rows = [(w, len(g), gram) for w, g in grams.items() for gram in sorted(g)]
+    sql = _SQLITE_CORRECTIONS_SQL.format(
+        rows=", ".join(["(%s, %s, %s)"] * len(rows)),
+        table=SearchWord._meta.db_table,
+        max_difference=TYPO_MAX_LENGTH_DIFFERENCE,
+    )
+    params = [value for row in rows for value in row] + [_SQLITE_PREFILTER]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        candidates = cursor.fetchall()
+    best: dict[str, tuple[float, str]] = {}
+    for typed, known in candidates:
+        score = _similarity(grams[typed], _trigrams(known))
+        if score < TYPO_MIN_SIMILARITY:
+            continue
+        # Most similar first, then alphabetical: ORDER BY similarity DESC, word.
+        if typed not in best or (-score, known) < (-best[typed][0], best[typed][1]):
+            best[typed] = (score, known)
+    return {typed: known for typed, (_, known) in best.items()}
 
 
 def _tsquery(words: list[str], corrections: dict[str, str]):
@@ -198,34 +284,50 @@ def _starts_a_word_in(field: str, word: str) -> Q:
     return q
 
 
-def _sqlite_match(query: str, words: list[str]) -> _Match:
+def _starts_a_name_word(word: str) -> Q:
     # `names` holds the title and synonyms as lower-case words, one name per
     # line, so "starts a word" is a LIKE on the start or after a space or line.
+    return (
+        Q(names__startswith=word)
+        | Q(names__contains=f" {word}")
+        | Q(names__contains=f"\n{word}")
+    )
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    return reduce(operator.or_, conditions)
+
+
+def _sqlite_match(query: str, words: list[str]) -> _Match:
+    corrections = _corrections(words)
+    exact = Q()
     by_name = Q()
     by_text = Q()
     for word in words:
-        starts_a_word = (
-            Q(names__startswith=word)
-            | Q(names__contains=f" {word}")
-            | Q(names__contains=f"\n{word}")
+        spellings = [word, corrections[word]] if word in corrections else [word]
+        exact &= _starts_a_name_word(word)
+        names = _any(_starts_a_name_word(s) for s in spellings)
+        by_name &= names
+        by_text &= names | _any(
+            _starts_a_word_in("summary", s) | _starts_a_word_in("body", s)
+            for s in spellings
         )
-        by_name &= starts_a_word
-        by_text &= (
-            starts_a_word
-            | _starts_a_word_in("summary", word)
-            | _starts_a_word_in("body", word)
-        )
+    tiers = [When(title__iexact=query, then=Value(0)), When(exact, then=Value(1))]
+    if corrections:
+        tiers.append(When(by_name, then=Value(2)))
+    # Within a tier, names that start with what was typed (or meant) first.
+    phrases = dict.fromkeys(
+        [" ".join(words), " ".join(corrections.get(w, w) for w in words)]
+    )
     return _Match(
         by_name=by_name,
         by_text=by_text,
-        tier=Case(
-            When(title__iexact=query, then=Value(0)),
-            When(names__startswith=" ".join(words), then=Value(1)),
-            When(by_name, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
+        tier=Case(*tiers, default=Value(3), output_field=IntegerField()),
+        name_rank=Case(
+            When(_any(Q(names__startswith=p) for p in phrases), then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
         ),
-        name_rank=Value(0.0),
     )
 
 
@@ -240,16 +342,21 @@ def _match(query: str) -> _Match | None:
 def search(query: str) -> SearchEntryQuerySet:
     """Published remedies, ailments and evidence pages matching `query`, best first.
 
-    Names and synonyms come before matches in the text of pages; on
-    PostgreSQL a corrected typo ("siatica" for "sciatica") comes between the
-    two. Each row is annotated with `tier`: 0 the exact title, 1 a name
-    (PostgreSQL) or a name starting with the query (SQLite), 2 a corrected
-    typo (PostgreSQL) or a word of a name (SQLite), 3 only the text. Returns a
-    queryset, so callers slice, count or group it in the database.
+    Names and synonyms come before matches in the text of pages, and a
+    corrected typo ("siatica" for "sciatica") between the two. Each row is
+    annotated with `tier`, the same on both databases: 0 the exact title, 1 a
+    name, 2 a name once a typo is corrected, 3 only the text; within a tier,
+    `name_rank` (PostgreSQL: the rank of the names; SQLite: 1 when the title
+    starts with the query). Returns a queryset, so callers slice, count or
+    group it in the database.
     """
     match = _match(query)
     if match is None:
         return SearchEntry.objects.none()
+    return _matching(match)
+
+
+def _matching(match: _Match) -> SearchEntryQuerySet:
     return (
         SearchEntry.objects.published()
         .filter(match.by_text)
@@ -281,7 +388,7 @@ def suggest(query: str, *, limit: int = SUGGESTIONS) -> list[SearchEntry]:
     if match is None:
         return []
     if not _is_postgres():
-        return list(search(query).only(*SUGGESTION_FIELDS)[:limit])
+        return list(_matching(match).only(*SUGGESTION_FIELDS)[:limit])
     live = SearchEntry.objects.published()
     by_name = (
         live.filter(match.by_name)
@@ -316,6 +423,63 @@ def _sort_key(entry: SearchEntry) -> tuple:
         entry.title,
         entry.pk,
     )
+
+
+# What result lines show besides the index's own fields
+
+
+def add_ratings(entries: Iterable[SearchEntry]) -> None:
+    """Give the entries what votes decide, read now, in one query, for result lines.
+
+    A remedy gets `tally`: the votes of all its published evidence pages, as
+    on its card. An evidence page gets `tally`: its own votes (its grade is in
+    the index). An ailment gets `remedy_count`: the remedies with a published
+    page for it. Votes are not copied into the index (a vote does not
+    re-index); a page that shows these shows `freshness.TALLIES`, which every
+    vote makes stale. Subqueries for the given rows only, so the cost is the
+    same however many entries matched.
+    """
+    entries = [entry for entry in entries if entry.pk]
+    if not entries:
+        return
+    live = EvidencePage.objects.published().order_by()
+
+    def over(field: str, aggregate):
+        per_object = live.filter(**{field: OuterRef("object_id")}).values(field)
+        return Coalesce(
+            Subquery(per_object.annotate(v=aggregate).values("v")), Value(0)
+        )
+
+    page = EvidencePage.objects.filter(pk=OuterRef("object_id"))
+
+    def votes(field: str) -> Case:
+        return Case(
+            When(kind=Kind.PAGE, then=Subquery(page.values(field))),
+            When(kind=Kind.REMEDY, then=over("remedy", Sum(field))),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+
+    rows = (
+        SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries])
+        .annotate(
+            up=votes("votes_up"),
+            down=votes("votes_down"),
+            remedies=Case(
+                When(kind=Kind.AILMENT, then=over("ailment", Count("pk"))),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list("pk", "up", "down", "remedies")
+    )
+    found = {pk: (up or 0, down or 0, remedies) for pk, up, down, remedies in rows}
+    for entry in entries:
+        up, down, remedies = found.get(entry.pk, (0, 0, 0))
+        if entry.kind == Kind.AILMENT:
+            entry.tally, entry.remedy_count = None, remedies
+        else:
+            entry.tally, entry.remedy_count = Tally(up, down), None
 
 
 # The index
@@ -395,6 +559,7 @@ def _page_entry(page: EvidencePage) -> SearchEntry:
         label="",
         is_published=page.is_published and remedy.is_published and ailment.is_published,
         popularity=page.score,
+        grade=page.grade,
     )
 
 
@@ -408,6 +573,7 @@ _UPSERT_FIELDS = [
     "label",
     "is_published",
     "popularity",
+    "grade",
     "indexed_at",
 ]
 
@@ -441,8 +607,13 @@ def _set_vectors(entry: SearchEntry) -> None:
     )
 
 
+def _name_words(names: str) -> set[str]:
+    """The words of names that typos are corrected to (`SearchWord`)."""
+    return {w for w in names.split() if TYPO_MIN_LENGTH <= len(w) <= 50}
+
+
 def _upsert(entries: list[SearchEntry]) -> None:
-    """Insert or update the entries by (kind, object id), vectors included, in one write."""
+    """Insert or update the entries by (kind, object id), vectors and name words included."""
     if not entries:
         return
     now = timezone.now()
@@ -454,15 +625,11 @@ def _upsert(entries: list[SearchEntry]) -> None:
             _set_vectors(entry)
     if postgres:
         fields += ["names_vector", "search_vector"]
-        words = {
-            word
-            for entry in entries
-            for word in entry.names.split()
-            if TYPO_MIN_LENGTH <= len(word) <= 50
-        }
-        SearchWord.objects.bulk_create(
-            [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
-        )
+    words = set().union(*(_name_words(entry.names) for entry in entries))
+    # On SQLite, triggers add each new word to the trigram index too.
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
+    )
     SearchEntry.objects.bulk_create(
         entries,
         update_conflicts=True,
@@ -470,6 +637,52 @@ def _upsert(entries: list[SearchEntry]) -> None:
         update_fields=fields,
         batch_size=500,
     )
+
+
+def _forget_words(words: set[str]) -> None:
+    """Delete those of `words` that no entry's names hold any more.
+
+    The trigram index follows (on SQLite its triggers), so a typo is never
+    corrected to a name that is gone. Only after edits, never while searching.
+    """
+    if not words:
+        return
+    holding = SearchEntry.objects.filter(
+        _any(Q(names__contains=word) for word in words)
+    ).values_list("names", flat=True)
+    used = {word for names in holding.iterator() for word in names.split()}
+    SearchWord.objects.filter(word__in=words - used).delete()
+
+
+def _reindex(obj, entries: list[SearchEntry]) -> None:
+    """Write the entries of what an editor changed; forget the name words it dropped.
+
+    An evidence grade is shown on result lines, and is no listed field
+    (core.freshness.LISTED_FIELDS), so when one changes this makes the
+    pages that list it, search results among them, stale.
+    """
+    keys = _any(
+        Q(kind=kind, object_id__in=[e.object_id for e in entries if e.kind == kind])
+        for kind in sorted({e.kind for e in entries})
+    )
+    with transaction.atomic():
+        before = {
+            (kind, object_id): (names, grade)
+            for kind, object_id, names, grade in SearchEntry.objects.filter(
+                keys
+            ).values_list("kind", "object_id", "names", "grade")
+        }
+        _upsert(entries)
+        dropped = set().union(*(_name_words(names) for names, _ in before.values()))
+        kept = set().union(*(_name_words(entry.names) for entry in entries))
+        _forget_words(dropped - kept)
+        regraded = any(
+            (entry.kind, entry.object_id) in before
+            and before[entry.kind, entry.object_id][1] != entry.grade
+            for entry in entries
+        )
+        if regraded:
+            freshness.content_changed(obj)
 
 
 def _pages():
@@ -512,7 +725,22 @@ def rebuild_index() -> int:
             SearchEntry.objects.filter(kind=kind).exclude(
                 object_id__in=model.objects.values("pk")
             ).delete()
+        if connection.vendor == "sqlite":
+            _rebuild_trigrams()
     return total
+
+
+def _rebuild_trigrams() -> None:
+    """SQLite: rebuild the trigram index of the words (migration 0005) whole.
+
+    Its triggers keep it in step anyway; this repairs it whatever happened.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_word_trigrams")
+        cursor.execute(
+            "INSERT INTO search_word_trigrams (rowid, padded) "
+            f"SELECT id, '  ' || word || ' ' FROM {SearchWord._meta.db_table}"
+        )
 
 
 def index_remedy(remedy: Remedy) -> None:
@@ -524,10 +752,10 @@ def index_remedy(remedy: Remedy) -> None:
     category, call it for each of the category's remedies or `rebuild_index()`.
     """
     remedy = Remedy.objects.select_related("category").get(pk=remedy.pk)
-    with transaction.atomic():
-        _upsert(
-            [_remedy_entry(remedy), *map(_page_entry, _pages().filter(remedy=remedy))]
-        )
+    _reindex(
+        remedy,
+        [_remedy_entry(remedy), *map(_page_entry, _pages().filter(remedy=remedy))],
+    )
 
 
 def index_ailment(ailment: Ailment) -> None:
@@ -537,18 +765,16 @@ def index_ailment(ailment: Ailment) -> None:
     flag come from the ailment.
     """
     ailment = Ailment.objects.get(pk=ailment.pk)
-    with transaction.atomic():
-        _upsert(
-            [
-                _ailment_entry(ailment),
-                *map(_page_entry, _pages().filter(ailment=ailment)),
-            ]
-        )
+    _reindex(
+        ailment,
+        [_ailment_entry(ailment), *map(_page_entry, _pages().filter(ailment=ailment))],
+    )
 
 
 def index_page(page: EvidencePage) -> None:
     """Bring one evidence page's search entry up to date after it (or its steps) was saved."""
-    _upsert([_page_entry(_pages().get(pk=page.pk))])
+    page = _pages().get(pk=page.pk)
+    _reindex(page, [_page_entry(page)])
 
 
 def remove_from_index(obj: Remedy | Ailment | EvidencePage) -> None:
@@ -556,18 +782,24 @@ def remove_from_index(obj: Remedy | Ailment | EvidencePage) -> None:
 
     Call it after the delete (Django has cleared `obj.pk` by then, so this
     removes every entry of that kind whose object is gone). Deleting a remedy
-    deletes its evidence pages too, so their entries go as well.
+    deletes its evidence pages too, so their entries go as well. Name words
+    that only they had are forgotten, so typos are no longer corrected to them.
     """
     kinds = {
         Remedy: [(Kind.REMEDY, Remedy), (Kind.PAGE, EvidencePage)],
         Ailment: [(Kind.AILMENT, Ailment), (Kind.PAGE, EvidencePage)],
         EvidencePage: [(Kind.PAGE, EvidencePage)],
     }
+    gone = SearchEntry.objects.filter(
+        _any(
+            Q(kind=kind) & ~Q(object_id__in=model.objects.values("pk"))
+            for kind, model in kinds[type(obj)]
+        )
+    )
     with transaction.atomic():
-        for kind, model in kinds[type(obj)]:
-            SearchEntry.objects.filter(kind=kind).exclude(
-                object_id__in=model.objects.values("pk")
-            ).delete()
+        names = list(gone.values_list("names", flat=True))
+        gone.delete()
+        _forget_words(set().union(*map(_name_words, names)))
 
 
 # Recent searches: the visitor's own, kept in their session.
@@ -674,26 +906,27 @@ def record_search(
 ) -> None:
     """Remember a final search: a submitted query, or a suggestion the visitor chose.
 
-    It goes first in the visitor's recent searches. A client without a
-    session gets one for them only while its address has started fewer
-    than NEW_SESSIONS_PER_HOUR this hour. It goes into the trending log,
-    under a hash of the session, only when it found something, the session
-    is one the client already held (a client cannot become a new visitor by
-    dropping its cookie), and that client (`client`, a salted hash of its
-    address, which is never stored) has not counted for the term within the
-    hour. Within half an hour a visitor's shorter prefixes of the term are
+    A search that found nothing (`found` false) is neither: not a recent
+    search worth offering again, and not trending. Otherwise it goes first in
+    the visitor's recent searches. A client without a session gets one for
+    them only while its address has started fewer than
+    NEW_SESSIONS_PER_HOUR this hour. It goes into the trending log, under a
+    hash of the session, only when the session is one the client already
+    held (a client cannot become a new visitor by dropping its cookie), and
+    that client (`client`, a salted hash of its address, which is never
+    stored) has not counted for the term within the hour. Within half an hour a visitor's shorter prefixes of the term are
     replaced by it, and a prefix of a term they already searched is not
     logged again, so the letters typed on the way to "sciatica" count once.
     """
     term = normalise(term)
-    if not term:
+    if not term or not found:
         return
     held = _held(session)
     if held or _within(
         allow, f"search-session:{client}", limit=NEW_SESSIONS_PER_HOUR, window=3600
     ):
         _remember(session, term, entry)
-    if not (found and held):
+    if not held:
         return
     term_key = salted_hmac("search.term", term, algorithm="sha256").hexdigest()[:32]
     if not _within(

@@ -90,19 +90,27 @@ def search_results(request):
             ],
             all_url="?" + urlencode({"q": query}),
         )
+        # Each result line shows its votes, read for the lines shown: the
+        # page shows TALLIES, which every vote makes stale.
         if kind:
+            page_obj = Paginator(results.filter(kind=kind), PER_PAGE).get_page(
+                request.GET.get("page")
+            )
+            page_obj.object_list = list(page_obj.object_list)
+            services.add_ratings(page_obj.object_list)
             ctx.update(
                 heading=GROUP_HEADINGS[kind],
-                page_obj=Paginator(results.filter(kind=kind), PER_PAGE).get_page(
-                    request.GET.get("page")
-                ),
+                page_obj=page_obj,
                 query_string=urlencode({"q": query, "kind": kind}),
             )
         elif total:
-            ctx["groups"] = _groups(results.top_per_kind(PER_GROUP), counts, query)
+            entries = results.top_per_kind(PER_GROUP)
+            services.add_ratings(entries)
+            ctx["groups"] = _groups(entries, counts, query)
         # The page is the same for every visitor, so it is cached whole; the
-        # palette remembers the search afterwards (see `remember`).
-        ctx["remember"] = not kind and "page" not in request.GET
+        # palette remembers the search afterwards (see `remember`). A search
+        # that found nothing is not remembered.
+        ctx["remember"] = bool(total) and not kind and "page" not in request.GET
     if not ctx["total"]:
         ctx["suggested_ailments"] = (
             SearchEntry.objects.published()
@@ -150,9 +158,10 @@ def remember(request):
 
     The results page is the same for every visitor, so it is cached whole and
     writes nothing; it shows a hidden image from this address instead, which
-    works with or without JavaScript. The search goes into the visitor's
-    recent searches and, when it finds something, the anonymous trending log
-    (see `services.record_search` for who counts). Rate limited per client.
+    works with or without JavaScript. A search that finds something goes into
+    the visitor's recent searches and the anonymous trending log (see
+    `services.record_search` for who counts); one that finds nothing goes
+    nowhere. Rate limited per client.
     """
     query = _query(request)
     if query:

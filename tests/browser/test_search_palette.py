@@ -107,6 +107,39 @@ def test_mouse_opens_and_picks_a_suggestion(demo, site, page):
     expect(page.locator("#search-palette")).to_be_hidden()
 
 
+def test_a_typo_finds_and_nothing_found_is_said_plainly(demo, site, page):
+    page.goto(site.url + "/")
+    combobox = open_with_slash(page)
+    combobox.type("siatica")
+    first = page.locator("#palette-listbox [role=option]").first
+    expect(first).to_contain_text("Sciatica")
+    expect(combobox).to_have_attribute("aria-expanded", "true")
+
+    combobox.fill("")
+    combobox.type("zzqxv")
+    nothing = page.locator("#palette-nothing")
+    expect(nothing).to_have_text(
+        "Nothing matches “zzqxv”. Check the spelling, or try the name of an ailment."
+    )
+    # No option to choose, the popup closed, and the live region says it.
+    expect(page.locator("#palette-listbox [role=option]")).to_have_count(0)
+    expect(combobox).to_have_attribute("aria-expanded", "false")
+    expect(combobox).not_to_have_attribute("aria-activedescendant", re.compile(".+"))
+    expect(page.get_by_role("status").filter(has_text="Nothing matches")).to_have_text(
+        "Nothing matches “zzqxv”. Check the spelling, or try the name of an ailment."
+    )
+    combobox.press("ArrowDown")  # nothing to move to: no error, focus stays
+    expect(combobox).to_be_focused()
+    assert axe_violations(page) == []
+
+    # Searching it anyway does not make it a recent search.
+    with page.expect_navigation():
+        combobox.press("Enter")
+    expect(page.get_by_text("Nothing matched “zzqxv”")).to_be_visible()
+    combobox = open_with_slash(page)
+    expect(page.locator("#palette-listbox")).not_to_contain_text("zzqxv")
+
+
 def test_recent_searches_are_cleared_from_the_palette(demo, site, page):
     page.goto(site.url + "/search/?q=insomnia")
     combobox = open_with_slash(page)

@@ -4,7 +4,6 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -65,12 +64,33 @@ class SuggestTests(PaletteTestCase):
         self.assertNotContains(r, "Secret sciatica cure")
         assert "<html" not in html
 
-    def test_no_suggestions_still_offers_the_full_search(self):
+    def test_nothing_found_is_said_plainly_and_offers_no_option(self):
         r = self.client.get(self.url, {"q": "zzzz"}, **HTMX)
-        self.assertContains(
-            r, 'data-status="No suggestions. Press Enter to search everything."'
+        message = (
+            "Nothing matches “zzzz”. Check the spelling, or try the name of an ailment."
         )
+        # What the live region (#palette-status) announces...
+        self.assertContains(r, f'data-status="{message}"')
+        # ...and what is shown, beside the listbox: a listbox may hold options only.
+        self.assertContains(
+            r,
+            '<p id="palette-nothing" class="palette__hint palette__nothing">'
+            "<strong>Nothing matches “zzzz”.</strong> Check the spelling, or try "
+            "the name of an ailment.</p>",
+            html=True,
+        )
+        html = r.content.decode()
+        listbox = re.search(r'<div role="listbox".*?</div>', html, re.S).group()
+        self.assertNotIn("Nothing matches “zzzz”.</strong>", listbox)
+        # "See all results" would only show the same nothing.
+        self.assertNotIn('role="option"', html)
+        self.assertNotIn("palette-option-all", html)
+
+    def test_a_typo_is_found_not_reported_as_nothing(self):
+        r = self.client.get(self.url, {"q": "siatica"}, **HTMX)
+        self.assertContains(r, f'href="/search/go/{self.sciatica_entry.pk}/"')
         self.assertContains(r, 'id="palette-option-all"')
+        self.assertNotContains(r, "Nothing matches")
 
     def test_one_letter_asks_for_more(self):
         r = self.client.get(self.url, {"q": "s"}, **HTMX)
@@ -101,10 +121,10 @@ class SuggestTests(PaletteTestCase):
         )
 
     def test_query_count_is_fixed_whatever_the_size(self):
-        # SQLite: 1 the ranked suggestions. PostgreSQL: 1 the closest known
-        # word to any word it does not know (for typos), 2 the suggestions:
-        # the best name matches and, to fill up, text matches, in one query.
-        expected = 2 if connection.vendor == "postgresql" else 1
+        # 1 the closest known word to any word it does not know (for typos),
+        # 2 the suggestions (on PostgreSQL the best name matches and, to fill
+        # up, text matches, in one query). The same on SQLite.
+        expected = 2
         with self.assertNumQueries(expected):
             self.client.get(self.url, {"q": "stretches"}, **HTMX)
         for i in range(40):
@@ -153,8 +173,9 @@ class OpenResultTests(PaletteTestCase):
                 rebuild_index()
             cache.clear()
             client = self.client_class()
-            # A visitor with a session (a search that found nothing is not logged).
-            client.get(reverse("search:remember"), {"q": "zzzz"})
+            # A visitor with a session (started by their first search, which
+            # is not logged: the session was new).
+            client.get(reverse("search:remember"), {"q": "sciatica"})
             with self.assertNumQueries(session_queries() + 9):
                 client.get(url)
 
@@ -207,11 +228,27 @@ class RecentSearchesTests(PaletteTestCase):
         assert "<html" not in r.content.decode()
 
     def test_only_the_last_five_are_kept_without_repeats(self):
-        for query in ("one", "two", "sciatica", "three", "four", "five", "sciatica"):
+        queries = ("physical", "therapy", "sciatica", "nerve", "pain", "stretches")
+        for query in (*queries, "sciatica"):
             self.search(self.client, query)
         r = self.client.get(self.url, **HTMX)
         terms = re.findall(r'href="/search/\?q=(\w+)"', r.content.decode())
-        self.assertEqual(terms, ["sciatica", "five", "four", "three", "two"])
+        self.assertEqual(terms, ["sciatica", "stretches", "pain", "nerve", "therapy"])
+
+    def test_a_search_that_found_nothing_is_not_a_recent_search(self):
+        self.search(self.client, "zzzz")
+        self.assertNotIn(settings.SESSION_COOKIE_NAME, self.client.cookies)
+        self.search(self.client, "sciatica")
+        self.search(self.client, "qqqq nothing")
+        self.search(self.client, "siatica")  # a typo that finds Sciatica
+        r = self.client.get(self.url, **HTMX)
+        terms = re.findall(r'href="/search/\?q=([^"]+)"', r.content.decode())
+        self.assertEqual(terms, ["siatica", "sciatica"])
+        # Nor is it on the page without JavaScript, nor in the trending log.
+        r = self.client.get(self.url)
+        self.assertNotContains(r, "zzzz")
+        self.assertNotContains(r, "qqqq")
+        self.assertFalse(SearchLog.objects.filter(term__startswith="qqqq").exists())
 
     def test_a_new_visitor_has_none_and_gets_no_session(self):
         r = self.client.get(self.url, **HTMX)

@@ -4,12 +4,13 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
+from core import freshness
+from remedies.models import EvidencePage
 from search.models import SearchLog
-from search.services import rebuild_index
+from search.services import index_page, rebuild_index
 from tests.helpers import (
     SiteTestCase,
     make_ailment,
@@ -17,14 +18,18 @@ from tests.helpers import (
     make_remedy,
     session_queries,
 )
+from tests.site.test_pipeline import StoreOn
 
 LOCMEM = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
-# On PostgreSQL a query with a word of four letters or more first looks up the
-# closest known words, for typos (search.services._corrections): one query more.
-TYPO = 1 if connection.vendor == "postgresql" else 0
+# A query with a word of four letters or more first looks up the closest known
+# words, for typos (search.services._corrections): one query, on either database.
+TYPO = 1
+# The votes of the result lines shown, whatever their number
+# (search.services.add_ratings): one query.
+RATINGS = 1
 
 
 class SearchResultsTests(SiteTestCase):
@@ -208,7 +213,7 @@ class SearchResultsTests(SiteTestCase):
 class SearchResultsQueryCountTests(SiteTestCase):
     """The page runs the same queries whatever the size of the index.
 
-    Counts are for SQLite; PostgreSQL adds the typo look-up (TYPO) first.
+    The same on SQLite and PostgreSQL: the typo look-up (TYPO) first.
     """
 
     @classmethod
@@ -227,24 +232,26 @@ class SearchResultsQueryCountTests(SiteTestCase):
         rebuild_index()
 
     def test_visitor_first_search(self):
-        # 1 counts by kind, 2 the first five of each kind (one window query).
-        # Nothing is written: the page is the same for everyone.
-        with self.assertNumQueries(2 + TYPO):
+        # 1 counts by kind, 2 the first five of each kind (one window query),
+        # 3 their votes (RATINGS). Nothing is written: the page is the same
+        # for everyone.
+        with self.assertNumQueries(TYPO + 2 + RATINGS):
             r = self.client.get(self.url, {"q": "heat"})
         self.assertFalse(r.cookies)
         self.grow()
         self.client = self.client_class()
-        with self.assertNumQueries(2 + TYPO):
-            self.client.get(self.url, {"q": "heat"})
+        with self.assertNumQueries(TYPO + 2 + RATINGS):
+            r = self.client.get(self.url, {"q": "heat"})
+        self.assertContains(r, "Not yet rated", count=10)
 
     def test_visitor_next_search(self):
         # A visitor with a session (from remembering a search): 1 load the
-        # session, 2 counts by kind, 3 the first five of each kind.
+        # session, 2 counts by kind, 3 the first five of each kind, 4 their votes.
         self.client.get(reverse("search:remember"), {"q": "back"})
-        with self.assertNumQueries(session_queries() + 2 + TYPO):
+        with self.assertNumQueries(session_queries() + TYPO + 2 + RATINGS):
             self.client.get(self.url, {"q": "heat"})
         self.grow()
-        with self.assertNumQueries(session_queries() + 2 + TYPO):
+        with self.assertNumQueries(session_queries() + TYPO + 2 + RATINGS):
             self.client.get(self.url, {"q": "heat more"})
 
     def test_remembering_a_search(self):
@@ -267,16 +274,18 @@ class SearchResultsQueryCountTests(SiteTestCase):
                 self.client.get(url, {"q": "back"})
 
     def test_one_kind_paged(self):
-        # 1 session, 2 counts by kind, 3 count for the paginator, 4 the page.
+        # 1 session, 2 counts by kind, 3 count for the paginator, 4 the page,
+        # 5 its votes.
         self.client.get(reverse("search:remember"), {"q": "back"})
-        with self.assertNumQueries(session_queries() + 3 + TYPO):
+        with self.assertNumQueries(session_queries() + TYPO + 3 + RATINGS):
             self.client.get(self.url, {"q": "heat", "kind": "page", "page": "1"})
         self.grow()
-        with self.assertNumQueries(session_queries() + 3 + TYPO):
-            self.client.get(self.url, {"q": "heat", "kind": "page", "page": "2"})
+        with self.assertNumQueries(session_queries() + TYPO + 3 + RATINGS):
+            r = self.client.get(self.url, {"q": "heat", "kind": "page", "page": "2"})
+        self.assertContains(r, "Evidence grade B", count=20)
 
     def test_nothing_found(self):
-        # 1 counts by kind (none), 2 trending, 3 ailments to browse.
+        # 1 counts by kind (none), 2 trending, 3 ailments to browse; no votes.
         with self.assertNumQueries(3 + TYPO):
             self.client.get(self.url, {"q": "zzzz"})
         self.grow()
@@ -284,3 +293,131 @@ class SearchResultsQueryCountTests(SiteTestCase):
         self.client = self.client_class()
         with self.assertNumQueries(3 + TYPO):
             self.client.get(self.url, {"q": "zzzz"})
+
+
+def result_lines(response) -> dict[str, str]:
+    """Each result line's HTML, by the title it links."""
+    html = response.content.decode()
+    lines = re.findall(r"<li>\s*<a class=\"search-results__title\".*?</li>", html, re.S)
+    return {
+        re.search(r'search-results__title" href="[^"]*">([^<]+)</a>', line).group(
+            1
+        ): line
+        for line in lines
+    }
+
+
+class ResultLinesTests(SiteTestCase):
+    """Each line shows its effectiveness, and a remedy for an ailment its grade."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sciatica = make_ailment(name="Sciatica", slug="sciatica")
+        back = make_ailment(name="Back pain", slug="back")
+        hidden = make_ailment(name="Hidden ailment", is_published=False)
+        stretches = make_remedy(name="Stretches", slug="stretches")
+        make_page(stretches, cls.sciatica, up=3, down=1, grade="A")
+        make_page(stretches, back, up=1, down=0, grade="C")
+        # Votes on pages a visitor cannot see count for nothing.
+        make_page(stretches, make_ailment(), up=9, is_published=False)
+        make_page(stretches, hidden, up=9)
+        bands = make_remedy(name="Stretch bands", slug="bands")
+        make_page(bands, cls.sciatica, grade="I")
+        make_page(make_remedy(name="Stretch gone wrong"), back, up=0, down=2)
+        rebuild_index()
+        cls.url = reverse("search:search_results")
+
+    def test_remedies_and_their_pages_show_effectiveness_and_grade(self):
+        lines = result_lines(self.client.get(self.url, {"q": "stretch"}))
+        # A remedy: all the votes of its published pages, as on its card.
+        remedy = lines["Stretches"]
+        self.assertIn("80% found it helpful", remedy)  # 4 of 5
+        self.assertIn("5 votes", remedy)
+        self.assertNotIn("Evidence grade", remedy)
+        page = lines["Stretches for Sciatica"]
+        self.assertIn("75% found it helpful", page)
+        self.assertIn("4 votes", page)
+        self.assertIn("Evidence grade A", page)
+        self.assertIn("Evidence grade C", lines["Stretches for Back pain"])
+        # Unrated: said so, never 0%.
+        for title in ("Stretch bands", "Stretch bands for Sciatica"):
+            self.assertIn("Not yet rated", lines[title])
+            self.assertNotIn("%", lines[title])
+        self.assertIn("Evidence grade I", lines["Stretch bands for Sciatica"])
+        # Rated, and nobody found it helpful: 0% of two votes is a rating.
+        self.assertIn("0% found it helpful", lines["Stretch gone wrong for Back pain"])
+        self.assertIn("2 votes", lines["Stretch gone wrong for Back pain"])
+
+    def test_an_ailment_shows_how_many_remedies_it_has(self):
+        lines = result_lines(self.client.get(self.url, {"q": "sciatica"}))
+        self.assertIn("2 remedies", lines["Sciatica"])
+        self.assertNotIn("rated", lines["Sciatica"])
+        lines = result_lines(self.client.get(self.url, {"q": "back pain"}))
+        self.assertIn("2 remedies", lines["Back pain"])
+
+    def test_one_kind_shows_them_too(self):
+        r = self.client.get(self.url, {"q": "stretch", "kind": "page"})
+        lines = result_lines(r)
+        self.assertIn("75% found it helpful", lines["Stretches for Sciatica"])
+        self.assertIn("Evidence grade A", lines["Stretches for Sciatica"])
+        self.assertIn("Not yet rated", lines["Stretch bands for Sciatica"])
+
+    def test_a_typo_finds_the_same_lines(self):
+        lines = result_lines(self.client.get(self.url, {"q": "strech bands"}))
+        self.assertIn("Evidence grade I", lines["Stretch bands for Sciatica"])
+
+
+class StoredResultsStayTrueTests(StoreOn):
+    """Results pages are stored for everyone: a vote or a new grade shows at once."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.page = make_page(
+            make_remedy(name="Stretches", slug="stretches"),
+            make_ailment(name="Sciatica", slug="sciatica"),
+            up=3,
+            down=1,
+            grade="B",
+        )
+        rebuild_index()
+        cls.url = reverse("search:search_results")
+
+    def read(self):
+        first = self.client_class().get(self.url, {"q": "stretches"})
+        again = self.client_class().get(self.url, {"q": "stretches"})
+        self.assertEqual(again["X-Cache"], "hit")
+        return result_lines(first)["Stretches for Sciatica"], first["X-Cache"]
+
+    def test_a_vote(self):
+        self.read()
+        voter = self.signed_in(self.member)
+        with self.captureOnCommitCallbacks(execute=True):
+            voter.post(
+                reverse("votes:vote", args=["stretches", "sciatica"]), {"vote": "up"}
+            )
+        line, cache_state = self.read()
+        self.assertEqual(cache_state, "miss")
+        self.assertIn("80% found it helpful", line)  # 4 of 5
+        self.assertIn("5 votes", line)
+
+    def test_an_editor_regrades_the_page(self):
+        self.read()
+        page = EvidencePage.objects.get(pk=self.page.pk)
+        page.grade = "C"
+        # What the admin does on saving (editors.admin_actions): the grade is
+        # no listed field, and re-indexing it makes the lists stale.
+        with self.captureOnCommitCallbacks(execute=True):
+            page.save()
+            freshness.content_changed(page, ["grade"])
+            index_page(page)
+        line, cache_state = self.read()
+        self.assertEqual(cache_state, "miss")
+        self.assertIn("Evidence grade C", line)
+
+    def test_re_indexing_what_did_not_change_leaves_them_stored(self):
+        self.read()
+        with self.captureOnCommitCallbacks(execute=True):
+            index_page(self.page)
+        self.assertEqual(self.read()[1], "hit")

@@ -154,11 +154,13 @@ class TrendingTests(TestCase):
 
     def test_trending_through_the_pages_by_distinct_visitors(self):
         make_ailment(name="Sciatica")
+        make_ailment(name="Heat rash")
         rebuild_index()
         url = reverse("search:remember")
         people = [self.client_class(REMOTE_ADDR=f"203.0.113.{n}") for n in range(1, 4)]
         for person in people:
-            person.get(url, {"q": "heat"})  # a first search starts their session
+            # A first search (that finds something) starts their session.
+            person.get(url, {"q": "heat"})
         for person in people[:2]:
             person.get(url, {"q": "sciatica"})
         keen = people[2]
@@ -187,6 +189,20 @@ class WhoCountsTests(TestCase):
             record_search(session=session, term="sciatica", client=f"client-{n}")
             self.assertEqual(session[RECENT_KEY], [{"q": "sciatica", "entry": None}])
         self.assertFalse(SearchLog.objects.exists())
+
+    def test_a_search_that_found_nothing_is_neither_remembered_nor_counted(self):
+        session = visitor()
+        record_search(session=session, term="sciatica", client="client")
+        for term in ("zzzz", "sciatica zzzz"):
+            record_search(session=session, term=term, client="client", found=False)
+        self.assertEqual(session[RECENT_KEY], [{"q": "sciatica", "entry": None}])
+        self.assertEqual(
+            list(SearchLog.objects.values_list("term", flat=True)), ["sciatica"]
+        )
+        fresh = SessionStore()
+        record_search(session=fresh, term="zzzz", client="other", found=False)
+        self.assertNotIn(RECENT_KEY, fresh)
+        self.assertFalse(fresh.modified)  # no session started for it
 
     def test_a_cookie_naming_no_session_is_no_session(self):
         session = SessionStore(session_key="x" * 32)
