@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -8,6 +10,41 @@ from simple_history.models import HistoricalRecords
 def split_lines(text: str) -> list[str]:
     """The non-empty lines of a text field edited as "one item per line"."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# Between a warning sign and its details, on one line of a red-flags field.
+DETAILS_SEPARATOR = "|"
+
+# What to do about the red flags, when the ailment does not say otherwise.
+DEFAULT_RED_FLAG_ACTION = (
+    "Call emergency services or go to A&E (the emergency department) now."
+)
+
+
+class RedFlag(NamedTuple):
+    """A warning sign in a few plain words, and more about it for those who want it."""
+
+    sign: str
+    details: str = ""
+
+
+def red_flag_items(text: str) -> list[RedFlag]:
+    """The lines of a red-flags field: "sign | details", the details optional."""
+    items = []
+    for line in split_lines(text):
+        sign, _, details = line.partition(DETAILS_SEPARATOR)
+        if sign.strip():
+            items.append(RedFlag(sign.strip(), details.strip()))
+        elif details.strip():  # only details: they are the sign
+            items.append(RedFlag(details.strip()))
+    return items
+
+
+RED_FLAGS_HELP = (
+    "One warning sign per line, in a few plain words. More about a sign "
+    "(what it can mean, who is most at risk) may follow on the same line after "
+    "a “|”: readers open it when they want it."
+)
 
 
 class AilmentQuerySet(models.QuerySet):
@@ -54,8 +91,17 @@ class Ailment(models.Model):
     red_flags = models.TextField(
         max_length=5000,
         help_text=(
-            "Signs that mean “seek urgent care now”, one per line. They are shown "
-            "first on every remedy page for this ailment."
+            "Signs that mean “seek urgent care now”. They are shown first on every "
+            "remedy page for this ailment. " + RED_FLAGS_HELP
+        ),
+    )
+    red_flag_action = models.CharField(
+        "what to do",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "One line under the red flags saying what to do, e.g. “Call emergency "
+            "services or go to A&E now.” Empty: “" + DEFAULT_RED_FLAG_ACTION + "”"
         ),
     )
     is_published = models.BooleanField("published", default=True)
@@ -77,6 +123,15 @@ class Ailment(models.Model):
     @property
     def red_flag_list(self) -> list[str]:
         return split_lines(self.red_flags)
+
+    @property
+    def red_flag_items(self) -> list[RedFlag]:
+        return red_flag_items(self.red_flags)
+
+    @property
+    def action(self) -> str:
+        """The one line under the red flags: what to do."""
+        return self.red_flag_action.strip() or DEFAULT_RED_FLAG_ACTION
 
     @property
     def synonym_list(self) -> list[str]:

@@ -155,6 +155,7 @@ def _load_ailments(folder, counts):
                 "synonyms": _lines(row.get("synonyms", [])),
                 "description": row["description"],
                 "red_flags": _lines(row["red_flags"]),
+                "red_flag_action": row.get("red_flag_action", ""),
                 "is_published": row.get("published", True),
             },
         )

@@ -43,7 +43,15 @@ class AilmentAdmin(
     list_filter = ["is_published"]
     search_fields = ["name", "synonyms"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "synonyms", "is_published", "description", "red_flags"]
+    fields = [
+        "name",
+        "slug",
+        "synonyms",
+        "is_published",
+        "description",
+        "red_flags",
+        "red_flag_action",
+    ]
 
     def get_queryset(self, request):
         return (

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ailments.models import split_lines
+from ailments.models import RED_FLAGS_HELP, RedFlag, red_flag_items, split_lines
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,27 @@ class Tally:
 def pooled_tally(pages) -> Tally:
     """All the votes of the given evidence pages together."""
     return sum((page.tally for page in pages), Tally(0, 0))
+
+
+# A study's kind, counted: "2 clinical guidelines".
+KIND_PLURALS = {
+    "guideline": "clinical guidelines",
+    "review": "systematic reviews or meta-analyses",
+    "trial": "randomised trials",
+    "observational": "observational studies",
+    "expert": "expert opinions",
+}
+
+
+def kinds_in_words(studies) -> str:
+    """What kinds of study these are, most first: "3 randomised trials, 1 clinical guideline"."""
+    counts: dict[str, int] = {}
+    for study in studies:
+        counts[study.kind] = counts.get(study.kind, 0) + 1
+    return ", ".join(
+        f"{n} {KIND_PLURALS[kind] if n > 1 else Study.Kind(kind).label.lower()}"
+        for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
 
 
 def validate_doi(value: str) -> None:
@@ -189,6 +210,26 @@ class Remedy(models.Model):
         """All votes across its ailments. Needs `with_stats()`."""
         return Tally(self.pooled_up, self.pooled_down)
 
+    @property
+    def safety_meaning(self) -> str:
+        """What the safety rating means, in words (the bands are on /about/methods/)."""
+        if self.safety_rating is None:
+            return ""
+        for lowest, words in SAFETY_BANDS:
+            if self.safety_rating >= lowest:
+                return words
+        return SAFETY_BANDS[-1][1]
+
+
+# The safety rating's bands, highest first: the lowest rating of each, and its meaning.
+SAFETY_BANDS = [
+    (9, "very safe for most people"),
+    (7, "safe for most people; minor side effects"),
+    (5, "some side effects or interactions to know about"),
+    (3, "real risks for some people: ask first"),
+    (1, "serious risks for many people"),
+]
+
 
 class Study(models.Model):
     class Kind(models.TextChoices):
@@ -334,20 +375,24 @@ class EvidencePage(models.Model):
         max_length=400, help_text="One or two sentences for cards."
     )
     why_it_works = models.TextField(
-        max_length=10000, help_text="Paragraphs, blank line between."
+        max_length=10000,
+        help_text="Paragraphs, blank line between. Write [1], [2]… after a claim "
+        "to link it to the study listed at that place below.",
     )
     how_to_intro = models.TextField("before the steps", max_length=2000, blank=True)
     how_to_outro = models.TextField("after the steps", max_length=2000, blank=True)
     red_flags = models.TextField(
         max_length=5000,
         blank=True,
-        help_text="Red flags for this remedy and ailment, one per line, "
-        "shown after the ailment’s own.",
+        help_text="Red flags for this remedy and ailment, shown after the "
+        "ailment’s own, under its line saying what to do. " + RED_FLAGS_HELP,
     )
     warnings = models.TextField(
         max_length=5000,
         blank=True,
-        help_text="When to stop, who needs a modified plan, when to get help; one per line.",
+        help_text="When to stop, who needs a modified plan, when to get help; one per "
+        "line, shown with the steps. More about a rule may follow on its line "
+        "after a “|”: readers open it when they want it.",
     )
     grade = models.CharField("evidence grade", max_length=1, choices=Grade.choices)
     studies = models.ManyToManyField(
@@ -421,8 +466,60 @@ class EvidencePage(models.Model):
         return split_lines(self.red_flags)
 
     @property
+    def red_flag_items(self) -> list[RedFlag]:
+        return red_flag_items(self.red_flags)
+
+    @property
     def warning_list(self) -> list[str]:
         return split_lines(self.warnings)
+
+    @property
+    def warning_items(self) -> list[RedFlag]:
+        """The warnings as rules, each with its details where the editors wrote
+        some after a "|" (as red flags are written)."""
+        return red_flag_items(self.warnings)
+
+    @property
+    def grade_label(self) -> str:
+        """The grade in two or three words, for the summary card."""
+        return GRADE_LABELS.get(self.grade, "")
+
+    @property
+    def crowd_and_evidence(self) -> str:
+        """Whether members' votes and the evidence grade point different ways:
+        "" when they do not, else "crowd-higher" or "crowd-lower" (the rule,
+        for readers, is in templates/methods.html#crowd-and-evidence)."""
+        return crowd_and_evidence(self.tally, self.grade)
+
+
+GRADE_LABELS = {
+    "A": "Strong evidence",
+    "B": "Moderate evidence",
+    "C": "Limited or mixed evidence",
+    "D": "Very weak evidence",
+    "I": "Not enough evidence to judge",
+}
+
+# When members' votes and the evidence grade point different ways: a clear
+# majority of enough votes one way, a grade at the other end.
+DISAGREEMENT_MIN_VOTES = 20
+CROWD_HIGH = 75  # percent and above: most members say it helped
+CROWD_LOW = 40  # percent and below: most members say it did not
+WEAK_GRADES = frozenset({"D", "I"})
+STRONG_GRADES = frozenset({"A", "B"})
+
+
+def crowd_and_evidence(tally: Tally, grade: str) -> str:
+    """Which way members' votes and the evidence grade disagree, if they do:
+    "crowd-higher" (members like it, the evidence is weak), "crowd-lower"
+    (members do not, the evidence is strong) or ""."""
+    if tally.total < DISAGREEMENT_MIN_VOTES:
+        return ""
+    if tally.percent >= CROWD_HIGH and grade in WEAK_GRADES:
+        return "crowd-higher"
+    if tally.percent <= CROWD_LOW and grade in STRONG_GRADES:
+        return "crowd-lower"
+    return ""
 
 
 class HowToStep(models.Model):
@@ -431,7 +528,11 @@ class HowToStep(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
-    instructions = models.TextField(max_length=3000)
+    instructions = models.TextField(
+        max_length=3000,
+        help_text="Write [1], [2]… after a claim to link it to the study listed "
+        "at that place on the page.",
+    )
     reps = models.CharField(max_length=80, blank=True, help_text="e.g. “10 slow reps”")
     sets = models.CharField(max_length=80, blank=True, help_text="e.g. “2–3 sets”")
     hold = models.CharField(max_length=80, blank=True, help_text="e.g. “Hold 20–30 s”")

@@ -8,7 +8,15 @@ from core.pages import shared_page
 from core.pagination import annotate_page
 from core.structured_data import evidence_page_data, remedy_page_data
 
-from .models import Category, Citation, EvidencePage, Remedy, pooled_tally
+from .citations import Markers
+from .models import (
+    Category,
+    Citation,
+    EvidencePage,
+    Remedy,
+    kinds_in_words,
+    pooled_tally,
+)
 
 PER_PAGE = 20
 
@@ -73,12 +81,26 @@ def effectiveness_chart(pages) -> dict:
     """Rows of the remedy page's effectiveness chart, drawn by an inline SVG.
 
     Each row has the condition's tally (so the chart, its table and the rest of
-    the page show the same numbers) and its vertical offset.
+    the page show the same numbers) and its vertical offset. `reorders` says
+    where the order (best supported first) differs from the percentages: for
+    each condition ranked below one with a lower percentage, that one (the
+    nearest above it).
     """
     rows = [
         {"page": p, "tally": p.tally, "y": i * CHART_ROW} for i, p in enumerate(pages)
     ]
-    return {"rows": rows, "height": len(rows) * CHART_ROW}
+    reorders = []
+    for i, row in enumerate(rows):
+        if not row["tally"].is_rated:
+            continue
+        above = [
+            r
+            for r in rows[:i]
+            if r["tally"].is_rated and r["tally"].percent < row["tally"].percent
+        ]
+        if above:
+            reorders.append({"below": row, "above": above[-1]})
+    return {"rows": rows, "height": len(rows) * CHART_ROW, "reorders": reorders}
 
 
 @require_safe
@@ -98,6 +120,21 @@ def evidence_context(page: EvidencePage) -> dict:
     other conditions it helps, its general information and products. The
     remedy's figures as a whole are the remedy page's, not repeated here.
     """
+    citations = list(page.citations.select_related("study"))
+    steps = list(page.steps.all())
+    # The page's texts with their markers linked, in the page's order, so
+    # each study's links back follow the page down.
+    markers = Markers(len(citations))
+    how_to_intro = markers.paragraphs(page.how_to_intro, "intro", "how to use it")
+    for number, step in enumerate(steps, start=1):
+        step.paragraphs = markers.paragraphs(
+            step.instructions, f"step-{number}", f"step {number}"
+        )
+    how_to_outro = markers.paragraphs(page.how_to_outro, "outro", "after the steps")
+    why_it_works = markers.paragraphs(page.why_it_works, "why", "why it works")
+    for number, citation in enumerate(citations, start=1):
+        citation.number = number
+        citation.cited_at = markers.cited_at(number)
     return {
         "page": page,
         "remedy": page.remedy,
@@ -105,8 +142,12 @@ def evidence_context(page: EvidencePage) -> dict:
         "other_pages": list(
             _live_pages(page.remedy).exclude(pk=page.pk).with_citation_counts()
         ),
-        "steps": page.steps.all(),
-        "citations": page.citations.select_related("study"),
+        "steps": steps,
+        "how_to_intro": how_to_intro,
+        "how_to_outro": how_to_outro,
+        "why_it_works": why_it_works,
+        "citations": citations,
+        "study_kinds": kinds_in_words(c.study for c in citations),
         "products": page.remedy.products.all(),
     }
 

@@ -57,6 +57,7 @@ from django.utils.text import Truncator
 from ailments.models import Ailment, split_lines
 from core import freshness
 from core.ratelimit import RateLimitUnavailable, allow, cooldown
+from remedies.citations import strip_markers
 from remedies.models import EvidencePage, Remedy, Tally
 
 from .models import (
@@ -546,14 +547,17 @@ def _page_entry(page: EvidencePage) -> SearchEntry:
         synonyms="\n".join(synonyms),
         names=_names(remedy.name, ailment.name, *synonyms),
         summary=_summary(page.summary),
-        body="\n\n".join(
-            [
-                page.why_it_works,
-                page.how_to_intro,
-                *steps,
-                page.how_to_outro,
-                page.warnings,
-            ]
+        # The studies' markers ([1]) are links on the page, not words.
+        body=strip_markers(
+            "\n\n".join(
+                [
+                    page.why_it_works,
+                    page.how_to_intro,
+                    *steps,
+                    page.how_to_outro,
+                    page.warnings,
+                ]
+            )
         ),
         url=page.get_absolute_url(),
         label="",

@@ -52,7 +52,8 @@ def _record(request, page: EvidencePage) -> tuple[int, str]:
 
 @require_POST
 def vote(request, slug, ailment_slug):
-    # Only what the vote and its answer use: the tallies and the names.
+    # Only what the vote and its answer use: the tallies, the grade (the
+    # summary card says when the two point different ways) and the names.
     page = get_object_or_404(
         EvidencePage.objects.published()
         .select_related("remedy", "ailment")
@@ -61,6 +62,7 @@ def vote(request, slug, ailment_slug):
             "votes_down",
             "votes_total",
             "score",
+            "grade",
             "remedy__slug",
             "remedy__name",
             "ailment__slug",
@@ -75,8 +77,9 @@ def vote(request, slug, ailment_slug):
 
     level, text = _record(request, page)
     if request.htmx:
-        # The vote box alone, the answer in it: the page's tallies are the
-        # vote's own answer, nothing is read again.
+        # The vote box with the answer in it, and out of band the summary
+        # card's figure: the page's tallies are the vote's own answer,
+        # nothing is read again.
         request.vote_notice = (text, level == messages.ERROR)
         ctx = {"page": page, "remedy": page.remedy, "ailment": page.ailment}
         return render(request, "remedies/evidence_detail.html#vote-response", ctx)

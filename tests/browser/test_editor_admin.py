@@ -38,4 +38,6 @@ def test_editor_signs_in_and_adds_a_study_to_an_evidence_page(
     citation = Citation.objects.get(page=evidence)
     assert citation.study == study
     page.goto(site.url + evidence.get_absolute_url())
+    # The studies are a reference list a click away.
+    page.locator(".studies summary").click()
     assert page.get_by_text("Graded walking for knee pain").is_visible()

@@ -53,7 +53,7 @@ def test_no_request_leaves_for_another_host(demo, site, page):
 
 # Every box and section on paper: a heading with nothing under it is an empty box.
 EMPTY_ON_PAPER = """() => [...document.querySelectorAll(
-        'main section, main .card, main .verdict__item, main .vote-box')]
+        'main section, main .card, main .summary__fact, main .vote-box')]
     .filter(box => box.checkVisibility())
     .filter(box => {
         const text = [...box.querySelectorAll('*')]
@@ -74,12 +74,15 @@ def test_how_to_steps_and_warnings_print(demo, site, page):
     assert page.locator(".red-flags").is_visible()
     assert page.locator(".medical-notice").is_visible()
     assert not page.locator(".site-header").is_visible()
-    # The rating card prints the rating, without the buttons to vote.
-    rating = page.locator(".verdict__item").filter(has=page.locator("#vote-box"))
+    # The summary card prints the rating, without the buttons to vote.
+    rating = page.locator("#community-figure")
     assert rating.is_visible()
     assert "found it helpful" in rating.inner_text()
     assert not page.locator("#vote-box form, #vote-box .button").first.is_visible()
     assert not page.get_by_text("Did it help your").is_visible()
+    # Every red flag's details print, though a reader opens them on screen.
+    details = page.locator(".red-flag details p").first
+    assert details.is_visible()
     # Nothing of the products: no heading, no list, no line about them.
     assert not page.get_by_text("Products never affect any rating").is_visible()
     assert not page.locator("#products-heading").is_visible()

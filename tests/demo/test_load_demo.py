@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 from django.core.management import call_command
@@ -5,6 +6,7 @@ from django.test import TestCase
 
 from ailments.models import Ailment
 from discussions.models import Comment
+from remedies.citations import MARKER
 from remedies.models import Category, EvidencePage, Product, Remedy, Study
 from votes.models import Vote
 from votes.services import recount_tallies
@@ -65,3 +67,25 @@ class LoadDemoTests(TestCase):
         # Its discussion has threads with replies from named members.
         self.assertContains(r, "Priya")
         self.assertEqual(page.comments.filter(parent__isnull=False).count() >= 2, True)
+
+    def test_red_flags_are_short_signs_and_every_marker_has_its_study(self):
+        call_command("load_demo", stdout=StringIO())
+        for ailment in Ailment.objects.all():
+            self.assertTrue(ailment.red_flag_action, ailment)
+            for flag in ailment.red_flag_items:
+                # A few plain words each: what it can mean goes in the details.
+                self.assertLessEqual(len(flag.sign), 90, flag.sign)
+                self.assertNotIn("A&E/the emergency department", flag.sign)
+        for page in EvidencePage.objects.prefetch_related("steps", "citations"):
+            count = page.citations.count()
+            texts = [page.why_it_works, page.how_to_intro, page.how_to_outro]
+            texts += [step.instructions for step in page.steps.all()]
+            for text in texts:
+                for match in MARKER.finditer(text):
+                    for n in re.split(r"\s*,\s*", match.group(1)):
+                        self.assertTrue(1 <= int(n) <= count, (str(page), match[0]))
+        reference = EvidencePage.objects.get(
+            remedy__slug="physical-therapy-stretches", ailment__slug="sciatica"
+        )
+        self.assertIn("[1]", reference.why_it_works)
+        self.assertTrue(all(rule.details for rule in reference.warning_items))

@@ -1,3 +1,6 @@
+import re
+from datetime import date
+
 from django.urls import reverse
 
 from tests.helpers import (
@@ -66,7 +69,111 @@ class EvidenceDetailTests(SiteTestCase):
             < html.index("How to use it")
             < html.index("Step 1")
         )
-        assert "<details" not in html[: html.index("How to use it")]
+        # Never folded away as a whole: each sign is on show, only its
+        # details may be a click away.
+        section = html.index('<section class="red-flags"')
+        assert "<details" not in html[:section]
+        assert html.count('class="red-flags__action"') == 1
+
+    def test_the_page_reads_summary_red_flags_contents_then_the_steps(self):
+        html = self.client.get(self.url).content.decode()
+        order = [
+            "<h1>",
+            'class="summary"',
+            'class="red-flags"',
+            'class="contents"',
+            'id="how-to"',
+            "Step 6",
+            'id="when-to-stop"',  # the stop rules, with the steps
+            'id="vote-box"',
+            'id="why"',
+            'id="evidence"',
+            'id="about"',
+            'id="discussion"',
+        ]
+        places = [html.index(marker) for marker in order]
+        self.assertEqual(places, sorted(places))
+
+    def test_the_summary_card_has_the_figure_grade_safety_and_review(self):
+        self.page.reviewed_on = date(2026, 1, 15)
+        self.page.reviewed_by = "a physiotherapist"
+        self.page.save()
+        html = self.client.get(self.url).content.decode()
+        card = html[html.index('class="summary"') : html.index('class="red-flags"')]
+        self.assertIn("87% found it helpful", card)
+        self.assertIn("67 votes", card)
+        self.assertIn("Moderate evidence", card)
+        self.assertIn('<span class="grade__letter grade--b">B</span>', card)
+        self.assertIn("8/10", card)
+        self.assertIn("Safe for most people", card)
+        self.assertIn('datetime="2026-01-15"', card)
+        self.assertIn("by a physiotherapist", card)
+
+    def test_an_unrated_safety_says_not_yet_rated(self):
+        self.remedy.safety_rating = None
+        self.remedy.save()
+        card = self.client.get(self.url).content.decode()
+        card = card[card.index('class="summary"') : card.index('class="red-flags"')]
+        self.assertIn("Not yet rated", card)
+        self.assertNotIn("/10", card)
+
+    def test_the_contents_list_jumps_to_sections_that_are_there(self):
+        html = self.client.get(self.url).content.decode()
+        contents = html[html.index('class="contents"') : html.index('id="how-to"')]
+        targets = re.findall(r'href="#([\w-]+)"', contents)
+        self.assertEqual(
+            targets, ["how-to", "when-to-stop", "why", "evidence", "discussion"]
+        )
+        for target in targets:
+            self.assertEqual(html.count(f'id="{target}"'), 1, target)
+
+    def test_without_stop_rules_the_contents_list_leaves_them_out(self):
+        self.page.warnings = ""
+        self.page.save()
+        html = self.client.get(self.url).content.decode()
+        self.assertNotIn('href="#when-to-stop"', html)
+        self.assertNotIn('id="when-to-stop"', html)
+
+    def test_red_flags_are_short_signs_with_details_and_one_action_line(self):
+        self.sciatica.red_flags = (
+            "Numbness between the legs | It can be cauda equina syndrome.\n"
+            "A plain sign without details"
+        )
+        self.sciatica.red_flag_action = "Call 999 or go to A&E now."
+        self.sciatica.save()
+        html = self.client.get(self.url).content.decode()
+        flags = html[html.index('class="red-flags"') : html.index('class="contents"')]
+        signs = flags[flags.index("<ul") : flags.index("</ul>") + len("</ul>")]
+        self.assertInHTML(
+            "<details><summary>Numbness between the legs</summary>"
+            "<p>It can be cauda equina syndrome.</p></details>",
+            signs,
+        )
+        self.assertIn("A plain sign without details", flags)
+        self.assertIn("Foot drop: get seen the same day.", flags)  # the page's own
+        self.assertIn("<strong>Call 999 or go to A&amp;E now.</strong>", flags)
+        self.assertNotIn("|", flags)
+
+    def test_without_an_action_line_the_red_flags_say_what_to_do_anyway(self):
+        html = self.client.get(self.url).content.decode()
+        self.assertIn(
+            "<strong>Call emergency services or go to A&amp;E (the emergency "
+            "department) now.</strong>",
+            html,
+        )
+
+    def test_stop_rules_show_their_details_a_click_away(self):
+        self.page.warnings = "Stop if it spreads | Centralising pain is fine.\nRest."
+        self.page.save()
+        html = self.client.get(self.url).content.decode()
+        rules = html[html.index('id="when-to-stop"') : html.index('id="vote-box"')]
+        rules = rules[rules.index("<ul") : rules.index("</ul>") + len("</ul>")]
+        self.assertInHTML(
+            "<details><summary>Stop if it spreads</summary>"
+            "<p>Centralising pain is fine.</p></details>",
+            rules,
+        )
+        self.assertIn("<li>Rest.</li>", rules)
 
     def test_every_figure_appears_once(self):
         html = self.client.get(self.url).content.decode()
@@ -131,8 +238,9 @@ class EvidenceDetailTests(SiteTestCase):
 
     def test_query_count_is_fixed_whatever_the_size(self):
         # 1 page + remedy + category + ailment, 2 the remedy's other live pages
-        # with citation counts, 3 steps, 4 citations, 5 products, 6 the
-        # discussion's counts (empty, so no threads to load).
+        # with citation counts, 3 steps, 4 citations with their studies,
+        # 5 products, 6 the discussion's counts (empty, so no threads to
+        # load). Linking the markers to the studies reads nothing more.
         with self.assertNumQueries(6):
             self.client.get(self.url)
         for _ in range(10):
@@ -143,8 +251,5 @@ class EvidenceDetailTests(SiteTestCase):
         with self.assertNumQueries(6):
             r = self.client.get(self.url)
         self.assertEqual(
-            r.content.decode().count(
-                '<li>\n          <a href="/remedies/stretches/for/'
-            ),
-            11,
+            r.content.decode().count('<li><a href="/remedies/stretches/for/'), 11
         )

@@ -94,3 +94,60 @@ class RemedyDetailTests(SiteTestCase):
         with self.assertNumQueries(5):
             r = self.client.get(self.url)
         self.assertContains(r, "<dt>Conditions</dt><dd>22</dd>", html=True)
+
+    def test_the_conditions_and_the_safety_come_first_then_the_rest(self):
+        html = self.client.get(self.url).content.decode()
+        order = [
+            "<h1>",
+            'id="conditions"',
+            'id="safety"',
+            'id="stats"',
+            'id="about"',
+            "Detailed information by condition",
+            'id="discussion"',
+            "Recommended products",
+        ]
+        places = [html.index(marker) for marker in order]
+        self.assertEqual(places, sorted(places))
+        safety = html[html.index('id="safety"') : html.index('id="stats"')]
+        self.assertIn("<strong>9/10</strong>", safety)
+        self.assertIn("Very safe for most people", safety)
+        # The pooled figure once: in the numbers, not again beside the safety.
+        self.assertEqual(html.count("Overall effectiveness"), 1)
+        self.assertNotIn("Effectiveness across all conditions", html)
+
+
+class RankingExplainedTests(SiteTestCase):
+    """Conditions are ranked by how sure we can be (the Wilson lower bound);
+    where that order differs from the percentages, the page says why."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.remedy = make_remedy(name="Stretches", slug="stretches")
+        # 58 of 67 (87%) ranks above 21 of 24 (88%): more votes, less doubt.
+        make_page(cls.remedy, make_ailment(name="Sciatica"), up=58, down=9)
+        make_page(cls.remedy, make_ailment(name="Knee osteoarthritis"), up=21, down=3)
+        make_page(cls.remedy, make_ailment(name="Low back pain"), up=96, down=11)
+        cls.url = reverse("remedies:remedy_detail", args=["stretches"])
+
+    def test_the_order_explains_itself_where_it_differs_from_the_percentages(self):
+        html = self.client.get(self.url).content.decode()
+        names = ["Low back pain", "Sciatica", "Knee osteoarthritis"]
+        chart = html[html.index('class="chart"') :]
+        self.assertEqual(sorted(names, key=chart.index), names)
+        self.assertEqual(html.count('class="chart__why"'), 1)
+        self.assertIn(
+            "Sciatica comes before Knee osteoarthritis even though a smaller share "
+            "found it helpful for sciatica: conditions are ranked by how sure we "
+            "can be, and 67 votes against 24 leave less doubt.",
+            html,
+        )
+
+    def test_no_word_of_it_when_the_order_follows_the_percentages(self):
+        remedy = make_remedy(slug="plain")
+        make_page(remedy, make_ailment(), up=90, down=10)
+        make_page(remedy, make_ailment(), up=3, down=2)
+        make_page(remedy, make_ailment())  # not yet rated: last, and no reason needed
+        html = self.client.get(reverse("remedies:remedy_detail", args=["plain"]))
+        self.assertNotContains(html, "chart__why")

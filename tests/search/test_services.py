@@ -174,6 +174,14 @@ class IndexTests(TestCase):
         self.assertEqual(self.entry(self.ailment).url, "/ailments/insomnia/")
         self.assertEqual(self.entry(self.page).summary, "A calming tea.")
 
+    def test_the_studies_markers_are_not_indexed_as_words(self):
+        self.page.why_it_works = "Apigenin calms[1]. Sleep comes sooner [1, 2]."
+        self.page.save()
+        index_page(self.page)
+        body = self.entry(self.page).body
+        self.assertIn("Apigenin calms. Sleep comes sooner.", body)
+        self.assertNotIn("[", body)
+
     def test_rebuild_keeps_ids_and_drops_rows_of_deleted_objects(self):
         before = self.entry(self.remedy).pk
         other = make_remedy(name="Lavender")

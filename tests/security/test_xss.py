@@ -49,6 +49,7 @@ EDITOR_FIELDS = [
     (Ailment, "synonyms"),
     (Ailment, "description"),
     (Ailment, "red_flags"),
+    (Ailment, "red_flag_action"),
     (EvidencePage, "summary"),
     (EvidencePage, "why_it_works"),
     (EvidencePage, "how_to_intro"),
@@ -78,6 +79,12 @@ def fit(model, field: str, text: str, key: str = "") -> str:
     return text[:limit] if limit else text
 
 
+# Fields written "sign | details", one a line (red flags, stop rules): the
+# text goes in as a sign and as details, so a page shows the same number of
+# details elements whatever the text holds.
+SIGN_AND_DETAILS = {"red_flags", "warnings"}
+
+
 def editor_content(key: str, text: str) -> EvidencePage:
     """A category, remedy, ailment and evidence page (with a step, a study and a
     product) whose every text field carries `text`."""
@@ -89,6 +96,9 @@ def editor_content(key: str, text: str) -> EvidencePage:
             for m, field in EDITOR_FIELDS
             if m is model
         }
+        for field in SIGN_AND_DETAILS.intersection(fields):
+            one_line = " ".join(text.splitlines())
+            fields[field] = f"A sign | {one_line}\n{one_line} | Its details"
         return {**fields, **extra}
 
     category = Category.objects.create(**values(Category, slug=f"c-{key}"))

@@ -8,6 +8,7 @@ from tests.helpers import (
     make_page,
     make_remedy,
     session_queries,
+    set_tally,
     within_one_rate_window,
 )
 from votes.models import Vote
@@ -90,11 +91,43 @@ class VoteViewTests(SiteTestCase):
         assert html.lstrip().startswith('<div class="vote-box" id="vote-box">')
         assert "<html" not in html
         self.assertContains(r, 'value="down" aria-pressed="true"')
-        self.assertContains(r, "60% found it helpful")  # 3 of 5
         self.assertContains(r, "Thanks, your vote is counted.")
-        # The vote box is all a vote changes on the page (the remedy's figures
-        # as a whole are on the remedy page): nothing else is redrawn.
-        self.assertNotContains(r, "data-hx-swap-oob")
+        # What else the vote changed is redrawn out of band, from the page's
+        # own partials: the summary card's figure (said once, there, not in
+        # the vote box) and whether it and the evidence grade disagree.
+        box = html[: html.index("</form>")]
+        self.assertNotIn("found it helpful", box)
+        self.assertEqual(html.count("data-hx-swap-oob"), 2)
+        self.assertInHTML(
+            '<div class="summary__fact summary__fact--crowd" id="community-figure" '
+            'data-hx-swap-oob="true"><dt>Community rating</dt><dd><span class="eff">'
+            '<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" '
+            'aria-hidden="true" focusable="false"><rect class="bar__track" '
+            'width="100" height="8"/><rect class="bar__fill" width="60" height="8"/>'
+            '</svg><span class="eff__text"><strong>60% found it helpful</strong> '
+            '<span class="eff__votes">5 votes</span></span></span></dd></div>',
+            html,
+        )  # 3 of 5
+        self.assertInHTML(
+            '<div class="summary__note" id="crowd-evidence" data-hx-swap-oob="true">'
+            "</div>",
+            html,
+        )
+        # The remedy's figures as a whole are on the remedy page: nothing more.
+        self.assertNotContains(r, "Overall effectiveness")
+
+    def test_the_vote_that_makes_the_figures_disagree_says_so_at_once(self):
+        # 14 of 19 with grade D: too few votes to say; the 20th, up, makes
+        # 75% of 20 against very weak evidence.
+        set_tally(self.page, 14, 5)
+        EvidencePage.objects.filter(pk=self.page.pk).update(grade="D")
+        self.client.force_login(self.member)
+        r = self.client.post(self.url, {"vote": "up"}, **HTMX)
+        self.assertContains(r, "Members and the research point different ways")
+        self.assertContains(r, "75% found it helpful")
+        r = self.client.post(self.url, {"vote": "retract"}, **HTMX)
+        self.assertNotContains(r, "Members and the research point different ways")
+        self.assertContains(r, "74% found it helpful")
 
     def test_member_changes_and_withdraws_their_vote(self):
         self.client.force_login(self.member)
@@ -203,8 +236,8 @@ class VoteViewTests(SiteTestCase):
         # (none), 7 insert it, 8 move the tallies, 9 the score, 10 release.
         # PostgreSQL: 1 the page, 2 user (the session is in the cache), and
         # the vote's one statement (in a savepoint here, inside the test's
-        # transaction). The vote box shows the vote's own answer: nothing is
-        # read again.
+        # transaction). The vote box and the summary card's figure show the
+        # vote's own answer: nothing is read again, the grade included.
         self.client.force_login(self.member)
         from django.db import connection
 
