@@ -558,6 +558,7 @@ class Loader:
                     ),
                     self.paragraphs(rng.randint(1, 3)),
                     "\n".join(rng.sample(RED_FLAGS, rng.randint(2, 4))),
+                    "",  # what to do: the site's default line
                     rng.random() < 0.99,
                     created,
                     created,
@@ -572,6 +573,7 @@ class Loader:
                 "synonyms",
                 "description",
                 "red_flags",
+                "red_flag_action",
                 "is_published",
                 "created_at",
                 "updated_at",
