@@ -1416,6 +1416,10 @@ def versions() -> dict:
 def main() -> None:
     started = time.perf_counter()
     args = parse_args()
+    if not Path(WRK).is_file():
+        raise SystemExit(
+            "The benchmark needs wrk (Debian: apt-get install wrk); it was not found."
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     env = bench_env(args)
     results: dict = {"preset": args.preset, "args": vars(args), "aims_set": AIMS}
