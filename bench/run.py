@@ -106,7 +106,7 @@ PINNED = {
         "tests/discussions/test_discussion_display.py",
     },
     "evidence page": {
-        "anonymous": "7 (empty discussion), 9 (with threads)",
+        "anonymous": "6 (empty discussion), 8 (with threads)",
         "member": "4 shared; alone 12 with threads, cold 10 and warm 7 without",
         "test": "tests/site/test_member_pages.py, "
         "tests/discussions/test_discussion_display.py, "
@@ -114,7 +114,7 @@ PINNED = {
     },
     "ailment page": {"anonymous": "3", "test": "tests/ailments/test_ailment_detail.py"},
     "search results": {
-        "anonymous": "3 (2, and the typo look-up on PostgreSQL)",
+        "anonymous": "4 (2, the typo look-up and the result lines' votes)",
         "test": "tests/search/test_search_results.py",
     },
     "suggestions": {"anonymous": "2", "test": "tests/search/test_palette_views.py"},
