@@ -79,14 +79,19 @@ def _discussion(target: Remedy | EvidencePage) -> dict:
     return {"remedy": target}
 
 
-def watch(member, target: Remedy | EvidencePage) -> bool:
-    """Watch `target`'s discussion; False when already watching."""
+def _create_once(model, **fields) -> bool:
+    """Create the row; False when its unique constraint says it exists already."""
     try:
         with transaction.atomic():
-            Watch.objects.create(member=member, **_discussion(target))
+            model.objects.create(**fields)
     except IntegrityError:
         return False
     return True
+
+
+def watch(member, target: Remedy | EvidencePage) -> bool:
+    """Watch `target`'s discussion; False when already watching."""
+    return _create_once(Watch, member=member, **_discussion(target))
 
 
 def unwatch(member, target: Remedy | EvidencePage) -> bool:
@@ -104,12 +109,7 @@ def _followed(thing: Remedy | Ailment) -> dict:
 
 def follow(member, thing: Remedy | Ailment) -> bool:
     """Follow a remedy or an ailment; False when already following."""
-    try:
-        with transaction.atomic():
-            Follow.objects.create(member=member, **_followed(thing))
-    except IntegrityError:
-        return False
-    return True
+    return _create_once(Follow, member=member, **_followed(thing))
 
 
 def unfollow(member, thing: Remedy | Ailment) -> bool:
