@@ -316,6 +316,18 @@ def _subject_of(obj) -> dict:
 # Who hears of what
 
 
+def _active_only(people: dict) -> dict:
+    """The members of `people` (member id: reason) whose accounts are active."""
+    if not people:
+        return people
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in=people, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    return {pk: why for pk, why in people.items() if pk in active}
+
+
 def audience(kind: str, obj, *, exclude=None) -> dict[int, str]:
     """{member id: reason} for a new evidence page (`kind` "published") or a
     safety update ("safety") about `obj`. Each member once: followers first,
@@ -343,14 +355,7 @@ def audience(kind: str, obj, *, exclude=None) -> dict[int, str]:
             people.setdefault(pk, Notice.Reason.VOTED)
     if exclude is not None:
         people.pop(exclude.pk, None)
-    if people:
-        active = set(
-            get_user_model()
-            .objects.filter(pk__in=people, is_active=True)
-            .values_list("pk", flat=True)
-        )
-        people = {pk: why for pk, why in people.items() if pk in active}
-    return people
+    return _active_only(people)
 
 
 def audience_count(kind: str, obj, *, exclude=None) -> int:
@@ -410,14 +415,7 @@ def _comment_readers(activity: Activity) -> dict[int, str]:
     for pk in watchers.values_list("member_id", flat=True):
         people.setdefault(pk, Notice.Reason.WATCHING)
     people.pop(comment.author_id, None)  # nobody hears of their own comment
-    if people:
-        active = set(
-            get_user_model()
-            .objects.filter(pk__in=people, is_active=True)
-            .values_list("pk", flat=True)
-        )
-        people = {pk: why for pk, why in people.items() if pk in active}
-    return people
+    return _active_only(people)
 
 
 def _day_start(moment: datetime) -> datetime:
