@@ -68,6 +68,12 @@ def test_new_member_signs_up_verifies_and_votes_with_htmx(demo, site, page):
     assert figure.inner_text() != before
     assert page.locator("#community-figure").count() == 1
     assert "Thanks, your vote is counted." in page.locator("#vote-box").inner_text()
+    # Beside it, at once, the offer to follow what they voted on, which works.
+    expect(page.locator(".follow__offer")).to_contain_text("You voted on this page.")
+    follow = page.locator("#follow").get_by_role("button", name="Follow Sciatica")
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.__sameDocument") is True
 
     page.locator("#vote-box").get_by_role("button", name="It didn’t help").click()
     page.locator('#vote-box [value="down"][aria-pressed="true"]').wait_for()

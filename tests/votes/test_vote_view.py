@@ -97,7 +97,7 @@ class VoteViewTests(SiteTestCase):
         # the vote box) and whether it and the evidence grade disagree.
         box = html[: html.index("</form>")]
         self.assertNotIn("found it helpful", box)
-        self.assertEqual(html.count("data-hx-swap-oob"), 2)
+        self.assertEqual(html.count("data-hx-swap-oob"), 3)
         self.assertInHTML(
             '<div class="summary__fact summary__fact--crowd" id="community-figure" '
             'data-hx-swap-oob="true"><dt>Community rating</dt><dd><span class="eff">'
@@ -113,6 +113,15 @@ class VoteViewTests(SiteTestCase):
             "</div>",
             html,
         )
+        # Beside the vote box, the offer to follow what they voted on.
+        self.assertInHTML(
+            '<p class="follow__offer">You voted on this page. Follow Heat Therapy or '
+            "Low back pain to hear of new evidence and of safety updates.</p>",
+            html,
+        )
+        self.assertIn('<div class="follow" id="follow" data-hx-swap-oob="true">', html)
+        # Its forms bring a member without JavaScript back to the page.
+        self.assertEqual(html.count(f'name="next" value="{self.page_url}"'), 2)
         # The remedy's figures as a whole are on the remedy page: nothing more.
         self.assertNotContains(r, "Overall effectiveness")
 
@@ -237,11 +246,12 @@ class VoteViewTests(SiteTestCase):
         # PostgreSQL: 1 the page, 2 user (the session is in the cache), and
         # the vote's one statement (in a savepoint here, inside the test's
         # transaction). The vote box and the summary card's figure show the
-        # vote's own answer: nothing is read again, the grade included.
+        # vote's own answer: nothing is read again, the grade included. Then
+        # one statement for the offer to follow (what the member follows).
         self.client.force_login(self.member)
         from django.db import connection
 
-        expected = 10 if connection.vendor == "sqlite" else 5
+        expected = 11 if connection.vendor == "sqlite" else 6
         with self.assertNumQueries(expected):
             r = self.client.post(self.url, {"vote": "up"}, **HTMX)
         self.assertContains(r, 'value="up" aria-pressed="true"')
