@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from search.services import recent_terms
+from search.services import RECENT_KEY, recent_terms
 
 from .export import member_data
 from .forms import DeleteAccountForm, DisplayNameForm
@@ -56,7 +56,9 @@ def delete_account(request):
 @never_cache
 def export_data(request):
     """Everything the site holds about the member, as a JSON download."""
-    data = member_data(request.user, recent_searches=recent_terms(request.session))
+    data = member_data(
+        request.user, recent_searches=recent_terms(request.session.get(RECENT_KEY))
+    )
     response = JsonResponse(
         data, json_dumps_params={"indent": 2, "ensure_ascii": False}
     )

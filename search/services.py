@@ -56,7 +56,7 @@ from django.utils.text import Truncator
 
 from ailments.models import Ailment, split_lines
 from core import freshness
-from core.ratelimit import RateLimitUnavailable, allow, cooldown
+from core.ratelimit import RateLimitUnavailable, cooldown
 from remedies.citations import strip_markers
 from remedies.models import EvidencePage, Remedy, Tally
 
@@ -806,7 +806,10 @@ def remove_from_index(obj: Remedy | Ailment | EvidencePage) -> None:
         _forget_words(set().union(*map(_name_words, names)))
 
 
-# Recent searches: the visitor's own, kept in their session.
+# Recent searches: the visitor's own. Someone with a session of ours (every
+# member) keeps them in it, and signing out empties it; anyone else keeps them
+# in a signed cookie of their own (`RecentCookie`, read and written by
+# search.views), so remembering a search never starts a session.
 
 RECENT_KEY = "search_recent"
 RECENT_LIMIT = 5
@@ -818,40 +821,64 @@ class Recent:
     entry: SearchEntry | None
 
 
-def _remember(session, term: str, entry: SearchEntry | None) -> None:
+@dataclass
+class RecentCookie:
+    """A visitor's recent searches as kept in their cookie.
+
+    `visitor` is a random id made with the cookie, which counts them once for
+    Trending now; `held` says the client came with it (a client that drops
+    its cookie gets a new one, and is not counted); `changed` that it must be
+    written back.
+    """
+
+    visitor: str
+    items: list[dict]
+    held: bool
+    changed: bool = False
+
+
+def recent_items(raw) -> list[dict]:
+    """Recent searches as stored, checked: at most RECENT_LIMIT of {"q": term, "entry": id or None}."""
+    if not isinstance(raw, list):
+        return []
+    items = []
+    for item in raw[:RECENT_LIMIT]:
+        if not isinstance(item, dict):
+            continue
+        term, entry = item.get("q"), item.get("entry")
+        if isinstance(term, str) and term and (entry is None or type(entry) is int):
+            items.append({"q": term[:MAX_QUERY_LENGTH], "entry": entry})
+    return items
+
+
+def _remembered(items: list[dict], term: str, entry: SearchEntry | None) -> list[dict]:
     item = {"q": term, "entry": entry.pk if entry else None}
     kept = [
         old
-        for old in session.get(RECENT_KEY, [])
+        for old in items
         if old.get("q") != term or old.get("entry") != item["entry"]
     ]
-    session[RECENT_KEY] = [item, *kept][:RECENT_LIMIT]
+    return [item, *kept][:RECENT_LIMIT]
 
 
-def recent_searches(session) -> list[Recent]:
+def recent_searches(items) -> list[Recent]:
     """The visitor's last few searches, newest first; chosen pages that are gone are left out."""
-    items = [i for i in session.get(RECENT_KEY, []) if isinstance(i, dict)]
+    items = recent_items(items)
     ids = [i["entry"] for i in items if i.get("entry")]
     entries = SearchEntry.objects.published().in_bulk(ids) if ids else {}
     recents = []
     for item in items:
         if item.get("entry"):
             if item["entry"] in entries:
-                recents.append(Recent(item.get("q", ""), entries[item["entry"]]))
-        elif item.get("q"):
+                recents.append(Recent(item["q"], entries[item["entry"]]))
+        else:
             recents.append(Recent(item["q"], None))
     return recents
 
 
-def recent_terms(session) -> list[str]:
+def recent_terms(items) -> list[str]:
     """The visitor's recent searches as typed or chosen, newest first, without queries."""
-    items = session.get(RECENT_KEY, [])
-    return [i["q"] for i in items if isinstance(i, dict) and i.get("q")]
-
-
-def clear_recent_searches(*, session) -> bool:
-    """Forget the visitor's recent searches; False when there were none."""
-    return bool(session.pop(RECENT_KEY, None))
+    return [i["q"] for i in recent_items(items)]
 
 
 # The trending log
@@ -870,14 +897,11 @@ LOG_KEEP_DAYS = 30
 # most once in this many seconds, however many sessions it holds: sessions
 # cost nothing to start, so they alone cannot tell visitors apart.
 CLIENT_TERM_SECONDS = 3600
-# Sessions that remembering searches may start for one client (one address)
-# in an hour: a visitor needs one, and keeps it; a script dropping its cookie
-# gets no more than these.
-NEW_SESSIONS_PER_HOUR = 100
 
 
 def visitor_hash(session_key: str) -> str:
-    """A salted hash of the session key (salt from SECRET_KEY): counts a visitor once, names no one."""
+    """A salted hash of a visitor's id, their session key or their cookie's (salt
+    from SECRET_KEY): counts a visitor once, names no one."""
     return salted_hmac("search.visitor", session_key, algorithm="sha256").hexdigest()[
         :32
     ]
@@ -907,37 +931,45 @@ def record_search(
     client: str,
     entry: SearchEntry | None = None,
     found: bool = True,
+    cookie: RecentCookie | None = None,
 ) -> None:
     """Remember a final search: a submitted query, or a suggestion the visitor chose.
 
     A search that found nothing (`found` false) is neither: not a recent
     search worth offering again, and not trending. Otherwise it goes first in
-    the visitor's recent searches. A client without a session gets one for
-    them only while its address has started fewer than
-    NEW_SESSIONS_PER_HOUR this hour. It goes into the trending log, under a
-    hash of the session, only when the session is one the client already
-    held (a client cannot become a new visitor by dropping its cookie), and
-    that client (`client`, a salted hash of its address, which is never
-    stored) has not counted for the term within the hour. Within half an hour a visitor's shorter prefixes of the term are
+    the visitor's recent searches: in their session when they hold one of
+    ours, else in `cookie` (marked changed, for the caller to write back);
+    no session is ever started for it. It goes into the trending log, under
+    a hash of the visitor's id, only when the client came with that id (a
+    session it held, or its cookie: a client cannot become a new visitor by
+    dropping its cookie), and that client (`client`, a salted hash of its
+    address, which is never stored) has not counted for the term within the
+    hour. Within half an hour a visitor's shorter prefixes of the term are
     replaced by it, and a prefix of a term they already searched is not
     logged again, so the letters typed on the way to "sciatica" count once.
     """
     term = normalise(term)
     if not term or not found:
         return
-    held = _held(session)
-    if held or _within(
-        allow, f"search-session:{client}", limit=NEW_SESSIONS_PER_HOUR, window=3600
-    ):
-        _remember(session, term, entry)
-    if not held:
+    if _held(session):
+        session[RECENT_KEY] = _remembered(
+            recent_items(session.get(RECENT_KEY)), term, entry
+        )
+        visitor = session.session_key
+    elif cookie is not None:
+        cookie.items = _remembered(cookie.items, term, entry)
+        cookie.changed = True
+        visitor = cookie.visitor if cookie.held else None
+    else:
+        return
+    if visitor is None:
         return
     term_key = salted_hmac("search.term", term, algorithm="sha256").hexdigest()[:32]
     if not _within(
         cooldown, f"search-trend:{client}:{term_key}", seconds=CLIENT_TERM_SECONDS
     ):
         return
-    visitor = visitor_hash(session.session_key)
+    visitor = visitor_hash(visitor)
     with transaction.atomic():
         recent = SearchLog.objects.filter(
             visitor=visitor, created_at__gte=timezone.now() - PREFIX_WINDOW

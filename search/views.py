@@ -1,7 +1,12 @@
 import base64
+import json
+import secrets
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -151,6 +156,58 @@ def _client(request) -> str | None:
     return client if allowed else None
 
 
+# The recent searches of a visitor without a session: a signed cookie of
+# theirs (services.RecentCookie), never a session started for them.
+RECENT_COOKIE_SALT = "search.recent"
+RECENT_COOKIE_DAYS = 30
+
+
+def recent_cookie_name() -> str:
+    # Like the session's: __Host- wherever cookies are Secure (production).
+    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + "recent"
+
+
+def _recent_cookie(request) -> services.RecentCookie:
+    """The visitor's cookie as they sent it, or a new one (not held) when they
+    sent none, or one that is not ours or is too old."""
+    try:
+        value = json.loads(
+            request.get_signed_cookie(
+                recent_cookie_name(),
+                salt=RECENT_COOKIE_SALT,
+                max_age=timedelta(days=RECENT_COOKIE_DAYS),
+            )
+        )
+        visitor = value["v"]
+        if not isinstance(visitor, str) or len(visitor) != 32:
+            raise ValueError(visitor)
+        return services.RecentCookie(
+            visitor, services.recent_items(value.get("r")), held=True
+        )
+    except (KeyError, TypeError, ValueError, signing.BadSignature):
+        return services.RecentCookie(secrets.token_hex(16), [], held=False)
+
+
+def _keep_recent_cookie(response, cookie: services.RecentCookie) -> None:
+    if cookie.changed:
+        response.set_signed_cookie(
+            recent_cookie_name(),
+            json.dumps({"v": cookie.visitor, "r": cookie.items}, separators=(",", ":")),
+            salt=RECENT_COOKIE_SALT,
+            max_age=RECENT_COOKIE_DAYS * 24 * 3600,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+
+
+def _recent(request) -> list[dict]:
+    """The visitor's recent searches: from their session if they hold one, else their cookie."""
+    if services.RECENT_KEY in request.session:
+        return request.session[services.RECENT_KEY]
+    return _recent_cookie(request).items
+
+
 @require_GET
 @never_cache
 def remember(request):
@@ -171,9 +228,17 @@ def remember(request):
             response["Retry-After"] = "60"
             return response
         found = services.search(query).exists()
+        cookie = _recent_cookie(request)
         services.record_search(
-            session=request.session, term=query, found=found, client=client
+            session=request.session,
+            term=query,
+            found=found,
+            client=client,
+            cookie=cookie,
         )
+        response = HttpResponse(PIXEL, content_type="image/gif")
+        _keep_recent_cookie(response, cookie)
+        return response
     return HttpResponse(PIXEL, content_type="image/gif")
 
 
@@ -185,16 +250,23 @@ def open_result(request, pk):
     Over the rate limit it only goes to the page.
     """
     entry = get_object_or_404(SearchEntry.objects.published(), pk=pk)
+    response = redirect(entry.url)
     if (client := _client(request)) is not None:
+        cookie = _recent_cookie(request)
         services.record_search(
-            session=request.session, term=entry.title, entry=entry, client=client
+            session=request.session,
+            term=entry.title,
+            entry=entry,
+            client=client,
+            cookie=cookie,
         )
-    return redirect(entry.url)
+        _keep_recent_cookie(response, cookie)
+    return response
 
 
 def _recent_context(request) -> dict:
     return {
-        "recent": services.recent_searches(request.session),
+        "recent": services.recent_searches(_recent(request)),
         "trending": services.trending(),
     }
 
@@ -216,14 +288,19 @@ def recent_searches(request):
 @require_POST
 @never_cache
 def clear_recent_searches(request):
-    cleared = services.clear_recent_searches(session=request.session)
+    """Forget the visitor's recent searches, in their session and their cookie."""
+    cleared = bool(_recent(request))
+    request.session.pop(services.RECENT_KEY, None)
     text = (
         "Your recent searches are cleared."
         if cleared
         else "You had no recent searches."
     )
     if request.htmx:
-        ctx = _recent_context(request) | {"notice": text}
-        return render(request, "search/recent_searches.html#palette-home", ctx)
-    messages.success(request, text)
-    return redirect("search:recent_searches")
+        ctx = {"recent": [], "trending": services.trending(), "notice": text}
+        response = render(request, "search/recent_searches.html#palette-home", ctx)
+    else:
+        messages.success(request, text)
+        response = redirect("search:recent_searches")
+    response.delete_cookie(recent_cookie_name(), samesite="Lax")
+    return response

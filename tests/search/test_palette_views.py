@@ -4,17 +4,18 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 
 from search.models import SearchEntry, SearchLog
 from search.services import rebuild_index
+from search.views import RECENT_COOKIE_SALT, recent_cookie_name
 from tests.helpers import (
     SiteTestCase,
     make_ailment,
     make_page,
     make_remedy,
-    session_queries,
 )
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -145,8 +146,10 @@ class OpenResultTests(PaletteTestCase):
         self.assertIn("no-cache", r["Cache-Control"])
         r = self.client.get(reverse("search:recent_searches"), **HTMX)
         self.assertContains(r, 'href="/remedies/stretches/for/sciatica/"')
-        # A session started by the choice itself does not count for trending;
-        # the visitor's next choice, from the session they now hold, does.
+        # A cookie started by the choice itself does not count for trending;
+        # the visitor's next choice, with the cookie they now hold, does. No
+        # session is started for either.
+        self.assertNotIn(settings.SESSION_COOKIE_NAME, self.client.cookies)
         self.assertFalse(SearchLog.objects.exists())
         self.client.get(reverse("search:open_result", args=[self.sciatica_entry.pk]))
         log = SearchLog.objects.get()
@@ -162,9 +165,9 @@ class OpenResultTests(PaletteTestCase):
     @override_settings(CACHES=LOCMEM)
     def test_query_count_is_fixed_whatever_the_size(self):
         # The rate limits count in the cache, out of SQL (as with Redis in
-        # production): 1 the entry, 2 load the session, 3-7 log it
-        # (savepoint, a longer term already logged?, delete shorter prefixes,
-        # insert, release), 8-10 save the session (savepoint, update, release).
+        # production): 1 the entry, 2-6 log it (savepoint, a longer term
+        # already logged?, delete shorter prefixes, insert, release). The
+        # recent searches are in the visitor's cookie: no session.
         url = reverse("search:open_result", args=[self.page_entry.pk])
         for size in ("small", "large"):
             if size == "large":
@@ -173,10 +176,10 @@ class OpenResultTests(PaletteTestCase):
                 rebuild_index()
             cache.clear()
             client = self.client_class()
-            # A visitor with a session (started by their first search, which
-            # is not logged: the session was new).
+            # A visitor with the cookie of their recent searches (started by
+            # their first search, which is not logged: the cookie was new).
             client.get(reverse("search:remember"), {"q": "sciatica"})
-            with self.assertNumQueries(session_queries() + 9):
+            with self.assertNumQueries(6):
                 client.get(url)
 
     def test_an_unpublished_or_missing_entry_is_not_found(self):
@@ -297,6 +300,34 @@ class RecentSearchesTests(PaletteTestCase):
         self.client.post(self.clear_url)
         self.assertEqual(SearchLog.objects.count(), 1)
 
+    def test_a_cookie_signed_by_us_but_not_as_we_write_it_shows_nothing(self):
+        def keep(value: str) -> None:
+            signed = HttpResponse()
+            signed.set_signed_cookie(
+                recent_cookie_name(), value, salt=RECENT_COOKIE_SALT
+            )
+            self.client.cookies[recent_cookie_name()] = signed.cookies[
+                recent_cookie_name()
+            ].value
+
+        # As we write it: shown.
+        keep('{"v": "' + "0" * 32 + '", "r": [{"q": "sciatica", "entry": null}]}')
+        r = self.client.get(self.url, **HTMX)
+        self.assertContains(r, 'href="/search/?q=sciatica"')
+        for value in (
+            "[1]",
+            "5",
+            '{"v": "short", "r": []}',
+            '{"v": "' + "0" * 32 + '", "r": "sciatica"}',
+            '{"v": "'
+            + "0" * 32
+            + '", "r": [{"q": 5}, "x", {"q": "ok", "entry": "1"}]}',
+        ):
+            keep(value)
+            r = self.client.get(self.url, **HTMX)
+            self.assertEqual(r.status_code, 200, value)
+            self.assertNotContains(r, "Recent searches")
+
     def test_members_have_recent_searches_too(self):
         self.client.force_login(self.member)
         self.search(self.client, "sciatica")
@@ -314,18 +345,19 @@ class RecentSearchesTests(PaletteTestCase):
         self.assertContains(r, 'href="/search/?q=sciatica"')
 
     def test_query_count_is_fixed_whatever_the_size(self):
-        # 1 load the session, 2 the chosen pages among the recent searches,
-        # 3 trending (then cached for five minutes).
+        # 1 the chosen pages among the recent searches (kept in the visitor's
+        # cookie: no session to load), 2 trending (then cached for five
+        # minutes).
         self.search(self.client, "stretches")
         self.client.get(reverse("search:open_result", args=[self.page_entry.pk]))
-        with self.assertNumQueries(session_queries() + 2):
+        with self.assertNumQueries(2):
             self.client.get(self.url, **HTMX)
         for i in range(30):
             make_page(make_remedy(name=f"Stretches {i}"), make_ailment())
         rebuild_index()
         for entry in SearchEntry.objects.filter(kind="page")[:5]:
             self.client.get(reverse("search:open_result", args=[entry.pk]))
-        cache.clear()  # the session too: read from the database again
-        with self.assertNumQueries(3):
+        cache.clear()
+        with self.assertNumQueries(2):
             r = self.client.get(self.url, **HTMX)
         self.assertEqual(len(re.findall(r'role="option"', r.content.decode())), 5)

@@ -16,7 +16,6 @@ from tests.helpers import (
     make_ailment,
     make_page,
     make_remedy,
-    session_queries,
 )
 from tests.site.test_pipeline import StoreOn
 
@@ -245,42 +244,41 @@ class SearchResultsQueryCountTests(SiteTestCase):
         self.assertContains(r, "Not yet rated", count=10)
 
     def test_visitor_next_search(self):
-        # A visitor with a session (from remembering a search): 1 load the
-        # session, 2 counts by kind, 3 the first five of each kind, 4 their votes.
+        # A visitor who has searched before holds the cookie of their recent
+        # searches, no session: 1 counts by kind, 2 the first five of each
+        # kind, 3 their votes.
         self.client.get(reverse("search:remember"), {"q": "back"})
-        with self.assertNumQueries(session_queries() + TYPO + 2 + RATINGS):
+        with self.assertNumQueries(TYPO + 2 + RATINGS):
             self.client.get(self.url, {"q": "heat"})
         self.grow()
-        with self.assertNumQueries(session_queries() + TYPO + 2 + RATINGS):
+        with self.assertNumQueries(TYPO + 2 + RATINGS):
             self.client.get(self.url, {"q": "heat more"})
 
     def test_remembering_a_search(self):
-        # A first search: 1 does it find anything; the session it starts
-        # (not counted for trending): 2 is a new session key free, 3-5 insert
-        # it. The next: 1 does it find anything, 2 load the session; logging
-        # it for trending, 3-7: savepoint, has this visitor logged a longer
-        # term lately, delete their shorter prefixes, insert, release; 8-10
-        # the session middleware saves the session.
+        # A first search: 1 does it find anything; it is kept in the cookie
+        # it starts (not counted for trending), no session. The next, with
+        # that cookie: 1 does it find anything; logging it for trending, 2-6:
+        # savepoint, has this visitor logged a longer term lately, delete
+        # their shorter prefixes, insert, release.
         url = reverse("search:remember")
         for size in ("small", "large"):
             if size == "large":
                 self.grow()
             cache.clear()
             self.client = self.client_class()
-            with self.assertNumQueries(5 + TYPO):
+            with self.assertNumQueries(1 + TYPO):
                 r = self.client.get(url, {"q": "heat"})
             self.assertEqual(r.status_code, 200)
-            with self.assertNumQueries(session_queries() + 9 + TYPO):
+            with self.assertNumQueries(6 + TYPO):
                 self.client.get(url, {"q": "back"})
 
     def test_one_kind_paged(self):
-        # 1 session, 2 counts by kind, 3 count for the paginator, 4 the page,
-        # 5 its votes.
+        # 1 counts by kind, 2 count for the paginator, 3 the page, 4 its votes.
         self.client.get(reverse("search:remember"), {"q": "back"})
-        with self.assertNumQueries(session_queries() + TYPO + 3 + RATINGS):
+        with self.assertNumQueries(TYPO + 3 + RATINGS):
             self.client.get(self.url, {"q": "heat", "kind": "page", "page": "1"})
         self.grow()
-        with self.assertNumQueries(session_queries() + TYPO + 3 + RATINGS):
+        with self.assertNumQueries(TYPO + 3 + RATINGS):
             r = self.client.get(self.url, {"q": "heat", "kind": "page", "page": "2"})
         self.assertContains(r, "Evidence grade B", count=20)
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from search.models import HiddenTrendingTerm, SearchLog
 from search.services import (
-    NEW_SESSIONS_PER_HOUR,
     RECENT_KEY,
+    RecentCookie,
     forget_trending,
     prune_search_log,
     rebuild_index,
@@ -21,7 +21,7 @@ from search.services import (
     trending,
     visitor_hash,
 )
-from tests.helpers import make_ailment, within_one_rate_window
+from tests.helpers import make_ailment
 
 LOCMEM = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -178,17 +178,38 @@ class TrendingTests(TestCase):
 
 @override_settings(CACHES=LOCMEM)
 class WhoCountsTests(TestCase):
-    """Only visitors who hold a session count, each client once per term an hour."""
+    """Only visitors who came with an id of theirs (a session or their cookie)
+    count, each client once per term an hour; no session is ever started."""
 
     def setUp(self):
         cache.clear()
 
-    def test_a_session_starting_now_remembers_but_does_not_count(self):
+    def cookie(self, *, held: bool, n: int = 0) -> RecentCookie:
+        return RecentCookie(f"{n:032x}", [], held=held)
+
+    def test_a_client_without_a_session_remembers_in_its_cookie(self):
         for n in range(5):
             session = SessionStore()  # a client that came without a session
-            record_search(session=session, term="sciatica", client=f"client-{n}")
-            self.assertEqual(session[RECENT_KEY], [{"q": "sciatica", "entry": None}])
+            cookie = self.cookie(held=False, n=n)
+            record_search(
+                session=session, term="sciatica", client=f"client-{n}", cookie=cookie
+            )
+            self.assertEqual(cookie.items, [{"q": "sciatica", "entry": None}])
+            self.assertTrue(cookie.changed)
+            # No session started for it, and a new cookie does not count.
+            self.assertFalse(session.modified)
+            self.assertIsNone(session.session_key)
         self.assertFalse(SearchLog.objects.exists())
+
+    def test_a_cookie_the_client_came_with_counts_once(self):
+        cookie = self.cookie(held=True)
+        record_search(
+            session=SessionStore(), term="sciatica", client="client", cookie=cookie
+        )
+        self.assertEqual(
+            list(SearchLog.objects.values_list("visitor", flat=True)),
+            [visitor_hash(cookie.visitor)],
+        )
 
     def test_a_search_that_found_nothing_is_neither_remembered_nor_counted(self):
         session = visitor()
@@ -199,34 +220,33 @@ class WhoCountsTests(TestCase):
         self.assertEqual(
             list(SearchLog.objects.values_list("term", flat=True)), ["sciatica"]
         )
-        fresh = SessionStore()
-        record_search(session=fresh, term="zzzz", client="other", found=False)
-        self.assertNotIn(RECENT_KEY, fresh)
-        self.assertFalse(fresh.modified)  # no session started for it
+        fresh, cookie = SessionStore(), self.cookie(held=True, n=1)
+        record_search(
+            session=fresh, term="zzzz", client="other", found=False, cookie=cookie
+        )
+        self.assertEqual(cookie.items, [])
+        self.assertFalse(cookie.changed)
+        self.assertFalse(fresh.modified)
 
     def test_a_cookie_naming_no_session_is_no_session(self):
         session = SessionStore(session_key="x" * 32)
         record_search(session=session, term="sciatica", client="client")
         self.assertFalse(SearchLog.objects.exists())
+        self.assertFalse(session.modified)
 
-    def test_one_client_counts_once_however_many_sessions_it_holds(self):
+    def test_one_client_counts_once_however_many_ids_it_holds(self):
         for _ in range(5):
             record_search(session=visitor(), term="sciatica", client="one-address")
+        for n in range(5):
+            record_search(
+                session=SessionStore(),
+                term="sciatica",
+                client="one-address",
+                cookie=self.cookie(held=True, n=n),
+            )
         self.assertEqual(SearchLog.objects.count(), 1)
         record_search(session=visitor(), term="insomnia", client="one-address")
         self.assertEqual(SearchLog.objects.count(), 2)  # another term counts
-
-    @within_one_rate_window()
-    def test_a_client_starts_only_so_many_sessions_an_hour(self):
-        sessions = [SessionStore() for _ in range(NEW_SESSIONS_PER_HOUR + 5)]
-        for session in sessions:
-            record_search(session=session, term="sciatica", client="one-address")
-        started = [s for s in sessions if s.modified]
-        self.assertEqual(len(started), NEW_SESSIONS_PER_HOUR)
-        # A session it holds still remembers.
-        held = visitor()
-        record_search(session=held, term="sciatica", client="one-address")
-        self.assertEqual(held[RECENT_KEY][0]["q"], "sciatica")
 
     def test_a_hidden_term_never_trends(self):
         for _ in range(4):

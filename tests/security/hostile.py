@@ -217,6 +217,11 @@ COOKIES = [
     "__Host-csrftoken=short",
     "sessionid=abc; csrftoken=abc",
     "messages=W10:1abc:bad-signature",
+    # The recent searches' signed cookie: unsigned, forged, not JSON, not a list.
+    '__Host-recent={"v":"' + "0" * 32 + '","r":[{"q":"x"}]}',
+    "__Host-recent=W10:1abc:bad-signature",
+    "__Host-recent=" + "%7B" * 200,
+    "__Host-recent=:::",
     "messages=" + "%00" * 50,
     "a=1; " * 300,
     "x=" + "y" * 8000,

@@ -1,6 +1,7 @@
 """Trending now cannot be written by one client: dropping its cookie, holding
-many sessions or hammering /search/remember/ makes it no more visitors than
-it is, and editors take any term out of Trending now in the admin."""
+many cookies or sessions or hammering /search/remember/ makes it no more
+visitors than it is, remembering a search starts no session, and editors take
+any term out of Trending now in the admin."""
 
 from __future__ import annotations
 
@@ -8,24 +9,27 @@ import time
 from types import SimpleNamespace
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 
 from core import freshness, ratelimit
 from search.models import HiddenTrendingTerm, SearchLog
-from search.services import NEW_SESSIONS_PER_HOUR, trending
-from search.views import REMEMBER_PER_MINUTE
+from search.services import trending
+from search.views import REMEMBER_PER_MINUTE, recent_cookie_name
 from tests.helpers import within_one_rate_window
 
 from .base import SecurityTestCase
 
 REMEMBER = "/search/remember/"
+RECENT = recent_cookie_name()
 PHRASE = "heat therapy"  # finds the test site's remedy, so it is logged
 
 
 class TrendingAbuseTests(SecurityTestCase):
     def searcher(self, n: int):
-        """Someone at an address of their own, who has searched before (so holds a session)."""
+        """Someone at an address of their own, who has searched before (so holds
+        the cookie that keeps their recent searches)."""
         client = self.client_class(REMOTE_ADDR=f"203.0.113.{n}")
         client.get(REMEMBER, {"q": "back"})
         return client
@@ -46,11 +50,12 @@ class TrendingAbuseTests(SecurityTestCase):
         self.assertEqual(set(statuses[REMEMBER_PER_MINUTE:]), {429})
         self.assertFalse(SearchLog.objects.exists())
         self.assertEqual(self.trending_now(), [])
-        self.assertLessEqual(Session.objects.count() - sessions, REMEMBER_PER_MINUTE)
+        self.assertEqual(Session.objects.count(), sessions)
 
-    def test_over_minutes_one_client_starts_few_sessions(self):
+    def test_remembering_searches_starts_no_session(self):
         # The same 303 requests, five a minute for an hour: each within the
-        # per-minute limit, yet the client starts only so many sessions.
+        # per-minute limit; each gets the cookie that keeps its recent
+        # searches, none a session, and none counts (each came without).
         start = (int(time.time()) // 3600) * 3600 + 1
         clock = {"now": start}
         fake = SimpleNamespace(time=lambda: clock["now"], monotonic=time.monotonic)
@@ -60,9 +65,21 @@ class TrendingAbuseTests(SecurityTestCase):
                 clock["now"] = start + n * 11  # 303 requests in 55 minutes
                 r = self.client_class().get(REMEMBER, {"q": PHRASE})
                 self.assertEqual(r.status_code, 200)
-        started = Session.objects.count() - sessions
-        self.assertEqual(started, NEW_SESSIONS_PER_HOUR)
+                self.assertNotIn(settings.SESSION_COOKIE_NAME, r.cookies)
+                self.assertIn(RECENT, r.cookies)
+        self.assertEqual(Session.objects.count(), sessions)
         self.assertFalse(SearchLog.objects.exists())
+
+    @within_one_rate_window()
+    def test_a_forged_or_old_cookie_is_no_visitor(self):
+        client = self.client_class()
+        client.get(REMEMBER, {"q": "back"})
+        value = client.cookies[RECENT].value
+        client.cookies[RECENT] = value[:-2] + ("AA" if value[-2:] != "AA" else "BB")
+        client.get(REMEMBER, {"q": PHRASE})
+        self.assertFalse(SearchLog.objects.filter(term=PHRASE).exists())
+        client.get(REMEMBER, {"q": PHRASE})  # its new cookie, now held, counts
+        self.assertEqual(SearchLog.objects.filter(term=PHRASE).count(), 1)
 
     @within_one_rate_window()
     def test_a_client_holding_many_sessions_counts_once(self):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from search.services import rebuild_index
 from tests.helpers import PASSWORD, SiteTestCase, make_ailment, make_page
 
 EXPECTED_CSP = (
@@ -170,7 +171,15 @@ class CookieTests(SiteTestCase):
         self.assertEqual(r.status_code, 302)
         session = r.cookies[settings.SESSION_COOKIE_NAME]
         self.assertEqual(settings.SESSION_COOKIE_NAME, "__Host-sessionid")
-        for cookie in (csrf, session):
+        # A visitor's recent searches (search.views), signed, 30 days.
+        make_page(ailment=make_ailment(name="Sciatica"))
+        rebuild_index()
+        r = self.client_class().get(
+            reverse("search:remember"), {"q": "sciatica"}, secure=True
+        )
+        recent = r.cookies["__Host-recent"]
+        self.assertEqual(recent["max-age"], 30 * 24 * 3600)
+        for cookie in (csrf, session, recent):
             self.assertTrue(cookie["secure"])
             self.assertEqual(cookie["path"], "/")
             self.assertEqual(cookie["domain"], "")  # __Host-: this host only
