@@ -28,7 +28,7 @@ from .journeys import (
     sign_in,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 NARROW = {"width": 320, "height": 640}
 # 200 letters without a space, and an address longer than a phone is wide.

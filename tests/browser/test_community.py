@@ -267,6 +267,7 @@ MEMBER_PAGES = [
 ]
 
 
+@pytest.mark.markup
 def test_every_new_page_passes_axe_and_reflows(demo, site, page, settings):
     settings.DISCUSSION_POST_INTERVAL = 0
     member = community_state()
@@ -311,6 +312,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+@pytest.mark.markup
 def test_no_csp_violation_on_the_new_pages_and_their_htmx_actions(
     demo, site, browser, settings
 ):
@@ -355,6 +357,7 @@ def test_no_csp_violation_on_the_new_pages_and_their_htmx_actions(
     assert seen == []
 
 
+@pytest.mark.markup
 def test_every_new_page_is_valid_html(demo, client, settings, tmp_path):
     """The Nu HTML checker, with no ignore list: not even for htmx's attributes."""
     from .test_valid_html import JAVA, VNU

@@ -19,7 +19,7 @@ from .journeys import (
     vote_post_reply_edit_delete_and_flag,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 
 @pytest.fixture

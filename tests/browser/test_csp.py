@@ -23,7 +23,7 @@ from .journeys import (
     vote_post_reply_edit_delete_and_flag,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 RECORD = """
 window.__violations = [];

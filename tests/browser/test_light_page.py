@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import PHONE
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 EVIDENCE = "/remedies/physical-therapy-stretches/for/sciatica/"
 BUDGET = 100 * 1000  # bytes, headers included

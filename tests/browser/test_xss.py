@@ -18,7 +18,7 @@ from tests.helpers import PASSWORD, make_comment, make_member
 from tests.security.test_xss import editor_content
 from tests.security.xss_payloads import PAYLOADS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.markup]
 
 # Payloads short enough to be a display name (at most 50 characters).
 SHORT = [p for p in PAYLOADS if len(" ".join(p.split())) <= 50]
