@@ -201,6 +201,13 @@ def _keep_recent_cookie(response, cookie: services.RecentCookie) -> None:
         )
 
 
+def _record(request, response, **search) -> None:
+    """Record a search (services.record_search) and keep the visitor's cookie on `response`."""
+    cookie = _recent_cookie(request)
+    services.record_search(session=request.session, cookie=cookie, **search)
+    _keep_recent_cookie(response, cookie)
+
+
 def _recent(request) -> list[dict]:
     """The visitor's recent searches: from their session if they hold one, else their cookie."""
     if services.RECENT_KEY in request.session:
@@ -220,26 +227,21 @@ def remember(request):
     `services.record_search` for who counts); one that finds nothing goes
     nowhere. Rate limited per client.
     """
-    query = _query(request)
-    if query:
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    if query := _query(request):
         client = _client(request)
         if client is None:
             response = HttpResponse(status=429)
             response["Retry-After"] = "60"
             return response
-        found = services.search(query).exists()
-        cookie = _recent_cookie(request)
-        services.record_search(
-            session=request.session,
+        _record(
+            request,
+            response,
             term=query,
-            found=found,
             client=client,
-            cookie=cookie,
+            found=services.search(query).exists(),
         )
-        response = HttpResponse(PIXEL, content_type="image/gif")
-        _keep_recent_cookie(response, cookie)
-        return response
-    return HttpResponse(PIXEL, content_type="image/gif")
+    return response
 
 
 @require_GET
@@ -252,15 +254,7 @@ def open_result(request, pk):
     entry = get_object_or_404(SearchEntry.objects.published(), pk=pk)
     response = redirect(entry.url)
     if (client := _client(request)) is not None:
-        cookie = _recent_cookie(request)
-        services.record_search(
-            session=request.session,
-            term=entry.title,
-            entry=entry,
-            client=client,
-            cookie=cookie,
-        )
-        _keep_recent_cookie(response, cookie)
+        _record(request, response, term=entry.title, client=client, entry=entry)
     return response
 
 
